@@ -101,7 +101,7 @@ func (d Date) Compare(e Date) int {
 
 // DaysUntil is the number of calendar days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int {
-	return int(e.Time().Sub(d.Time()).Hours() / 24)
+	return int(e.Time().Unix()/86400 - d.Time().Unix()/86400)
 }
 
 // YearsOn is the age in whole years, on date on, of someone born on d.
