@@ -64,7 +64,11 @@ func newScheduleCmd(a *app) *cobra.Command {
 				}
 				heldOn = append(heldOn, d)
 			}
-			s, err := timescale.Plan(a.calendar(), kind, from, heldOn, timescale.DefaultRules())
+			cal, err := a.calendar(cmd.Context())
+			if err != nil {
+				return err
+			}
+			s, err := timescale.Plan(cal, kind, from, heldOn, timescale.DefaultRules())
 			if err != nil {
 				return usagef("schedule: %v", err)
 			}
@@ -79,11 +83,6 @@ func newScheduleCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }
-
-// calendar is the working-day calendar deadlines are counted in: the built-in
-// table for now, one place to change when imported holidays are read from the
-// database.
-func (a *app) calendar() *calendar.Calendar { return calendar.Default() }
 
 // scheduleJSON is the stable --json shape; field order is the key order.
 type scheduleJSON struct {

@@ -161,9 +161,9 @@ func reviewDeadlines(c child.Child, p period, cal *calendar.Calendar, r Rules) [
 		}
 		name := MeetingName(p.kind, i+1)
 		if rv.DecisionsCirculated.IsZero() {
-			deadlines = append(deadlines, Deadline{Kind: DeadlineDecisions, What: "Circulate decisions: " + name, Due: m.DecisionsDue})
+			deadlines = append(deadlines, Deadline{Kind: DeadlineDecisions, What: "Decisions: " + name, Due: m.DecisionsDue})
 		}
-		deadlines = append(deadlines, Deadline{Kind: DeadlineRecord, What: "Circulate record: " + name, Due: m.RecordDue})
+		deadlines = append(deadlines, Deadline{Kind: DeadlineRecord, What: "Record: " + name, Due: m.RecordDue})
 	}
 	return deadlines
 }
@@ -173,14 +173,14 @@ func reviewDeadlines(c child.Child, p period, cal *calendar.Calendar, r Rules) [
 func lookedAfterDeadlines(c child.Child, start, today calendar.Date, cal *calendar.Calendar) []Deadline {
 	var deadlines []Deadline
 	if c.IROAllocated.IsZero() {
-		deadlines = append(deadlines, Deadline{Kind: DeadlineIROAllocation, What: "Allocate an IRO", Due: IROAllocationDue(cal, start)})
+		deadlines = append(deadlines, Deadline{Kind: DeadlineIROAllocation, What: "IRO allocation", Due: IROAllocationDue(cal, start)})
 	}
 	if c.CarePlanAgreed.IsZero() {
-		deadlines = append(deadlines, Deadline{Kind: DeadlineCarePlan, What: "Agree the care plan", Due: CarePlanDue(cal, start)})
+		deadlines = append(deadlines, Deadline{Kind: DeadlineCarePlan, What: "Care plan", Due: CarePlanDue(cal, start)})
 	}
-	health := "Review health assessment"
+	health := "Health assessment"
 	if c.LastHealthAssessment.IsZero() {
-		health = "Initial health assessment"
+		health = "Initial health assmt"
 	}
 	deadlines = append(deadlines, Deadline{Kind: DeadlineHealthAssessment, What: health,
 		Due: HealthAssessmentDue(cal, c.DOB, start, c.LastHealthAssessment)})
@@ -199,7 +199,7 @@ func lookedAfterDeadlines(c child.Child, start, today calendar.Date, cal *calend
 		deadlines = append(deadlines, Deadline{Kind: DeadlinePEP, What: pep, Due: pepDue(cal, c.LastPEPReview, start)})
 	}
 	if c.DOB.YearsOn(today) == 17 {
-		deadlines = append(deadlines, Deadline{Kind: DeadlineTurns18, What: "Turns 18 — leaving care", Due: eighteenthBirthday(c.DOB)})
+		deadlines = append(deadlines, Deadline{Kind: DeadlineTurns18, What: "Turns 18", Due: eighteenthBirthday(c.DOB)})
 	}
 	return deadlines
 }

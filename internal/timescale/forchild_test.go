@@ -54,11 +54,11 @@ func TestForChild(t *testing.T) {
 				},
 			},
 			want: []timescale.Deadline{
-				deadline(timescale.DeadlineCarePlan, "Agree the care plan", "2026-01-16"),
-				deadline(timescale.DeadlineRecord, "Circulate record: Review 2", "2026-05-22"),
+				deadline(timescale.DeadlineCarePlan, "Care plan", "2026-01-16"),
+				deadline(timescale.DeadlineRecord, "Record: Review 2", "2026-05-22"),
 				deadline(timescale.DeadlinePEP, "PEP review", "2026-07-31"),
 				deadline(timescale.DeadlineReview, "Review 3", "2026-10-23"),
-				deadline(timescale.DeadlineHealthAssessment, "Review health assessment", "2027-01-20"),
+				deadline(timescale.DeadlineHealthAssessment, "Health assessment", "2027-01-20"),
 			},
 		},
 		{
@@ -68,9 +68,9 @@ func TestForChild(t *testing.T) {
 				Episodes: []child.Episode{episode("2026-06-01", "", "C1")},
 			},
 			want: []timescale.Deadline{
-				deadline(timescale.DeadlineIROAllocation, "Allocate an IRO", "2026-06-08"),
-				deadline(timescale.DeadlineCarePlan, "Agree the care plan", "2026-06-15"),
-				deadline(timescale.DeadlineHealthAssessment, "Initial health assessment", "2026-06-29"),
+				deadline(timescale.DeadlineIROAllocation, "IRO allocation", "2026-06-08"),
+				deadline(timescale.DeadlineCarePlan, "Care plan", "2026-06-15"),
+				deadline(timescale.DeadlineHealthAssessment, "Initial health assmt", "2026-06-29"),
 				deadline(timescale.DeadlinePEP, "Initial PEP", "2026-06-29"),
 				deadline(timescale.DeadlineReview, "Review 1", "2026-06-29"),
 			},
@@ -89,10 +89,10 @@ func TestForChild(t *testing.T) {
 				},
 			},
 			want: []timescale.Deadline{
-				deadline(timescale.DeadlineDecisions, "Circulate decisions: Review 1", "2026-02-06"),
-				deadline(timescale.DeadlineRecord, "Circulate record: Review 1", "2026-02-27"),
+				deadline(timescale.DeadlineDecisions, "Decisions: Review 1", "2026-02-06"),
+				deadline(timescale.DeadlineRecord, "Record: Review 1", "2026-02-27"),
 				deadline(timescale.DeadlineReview, "Review 3", "2026-10-29"),
-				deadline(timescale.DeadlineHealthAssessment, "Review health assessment", "2027-02-01"),
+				deadline(timescale.DeadlineHealthAssessment, "Health assessment", "2027-02-01"),
 			},
 		},
 		{
@@ -119,7 +119,7 @@ func TestForChild(t *testing.T) {
 				Reviews: []child.Review{review(child.CP, 1, "2026-01-05", "2026-01-09", "")},
 			},
 			want: []timescale.Deadline{
-				deadline(timescale.DeadlineRecord, "Circulate record: Initial conference", "2026-02-02"),
+				deadline(timescale.DeadlineRecord, "Record: Initial conference", "2026-02-02"),
 				deadline(timescale.DeadlineReview, "Review conference 1", "2026-04-05"),
 			},
 		},
@@ -148,9 +148,9 @@ func TestForChild(t *testing.T) {
 				CPPlans:  []child.CPPlan{{StrategyDiscussion: d("2026-05-01"), Start: d("2026-05-20")}},
 			},
 			want: []timescale.Deadline{
-				deadline(timescale.DeadlineIROAllocation, "Allocate an IRO", "2026-06-08"),
-				deadline(timescale.DeadlineCarePlan, "Agree the care plan", "2026-06-15"),
-				deadline(timescale.DeadlineHealthAssessment, "Initial health assessment", "2026-06-29"),
+				deadline(timescale.DeadlineIROAllocation, "IRO allocation", "2026-06-08"),
+				deadline(timescale.DeadlineCarePlan, "Care plan", "2026-06-15"),
+				deadline(timescale.DeadlineHealthAssessment, "Initial health assmt", "2026-06-29"),
 				deadline(timescale.DeadlineReview, "Review 1", "2026-06-29"),
 			},
 		},
@@ -165,8 +165,8 @@ func TestForChild(t *testing.T) {
 			},
 			want: []timescale.Deadline{
 				deadline(timescale.DeadlineReview, "Review 1", "2026-01-30"),
-				deadline(timescale.DeadlineTurns18, "Turns 18 — leaving care", "2026-09-20"),
-				deadline(timescale.DeadlineHealthAssessment, "Review health assessment", "2027-03-01"),
+				deadline(timescale.DeadlineTurns18, "Turns 18", "2026-09-20"),
+				deadline(timescale.DeadlineHealthAssessment, "Health assessment", "2027-03-01"),
 			},
 		},
 		{
@@ -181,8 +181,8 @@ func TestForChild(t *testing.T) {
 			},
 			want: []timescale.Deadline{
 				deadline(timescale.DeadlineReview, "Review 1", "2026-01-30"),
-				deadline(timescale.DeadlineTurns18, "Turns 18 — leaving care", "2026-03-01"),
-				deadline(timescale.DeadlineHealthAssessment, "Review health assessment", "2027-01-20"),
+				deadline(timescale.DeadlineTurns18, "Turns 18", "2026-03-01"),
+				deadline(timescale.DeadlineHealthAssessment, "Health assessment", "2027-01-20"),
 			},
 		},
 	}

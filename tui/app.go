@@ -1,0 +1,391 @@
+// Package tui is iro's terminal interface. app.go is the one root model: it
+// routes keys (quit → modal → focused input → active screen → global), runs
+// every store call as a command, and draws the header and footer around the
+// active screen. See ARCHITECTURE.md.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iro-app/iro/internal/calendar"
+	"github.com/iro-app/iro/internal/caseload"
+	"github.com/iro-app/iro/internal/child"
+	"github.com/iro-app/iro/internal/clock"
+	"github.com/iro-app/iro/internal/sanitize"
+	"github.com/iro-app/iro/internal/timescale"
+	"github.com/iro-app/iro/internal/vault"
+	"github.com/iro-app/iro/tui/caseloadview"
+	"github.com/iro-app/iro/tui/childview"
+	"github.com/iro-app/iro/tui/components"
+	"github.com/iro-app/iro/tui/keys"
+	"github.com/iro-app/iro/tui/styles"
+	"github.com/iro-app/iro/tui/unlockview"
+)
+
+// Smallest terminal the screens are laid out for.
+const (
+	MinWidth  = 60
+	MinHeight = 20
+)
+
+// SettingIROName is the settings key holding the IRO's name.
+const SettingIROName = "iro_name"
+
+// Backend is what the TUI needs from storage; *store.DB provides it.
+type Backend interface {
+	Initialise(ctx context.Context, passphrase []byte, demo bool, p vault.Params) error
+	Unlock(ctx context.Context, passphrase []byte) error
+	Caseload(ctx context.Context) ([]child.Child, error)
+	Setting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// Options configure the app.
+type Options struct {
+	Backend  Backend
+	Clock    clock.Clock
+	Calendar *calendar.Calendar
+	Rules    timescale.Rules
+	Styles   styles.Styles
+	// Start says what the IRO sees first: Setup on a new database, Unlock on
+	// a locked one, Ready when the caller has unlocked it (the demo).
+	Start Start
+	Demo  bool
+}
+
+// Start is the first screen.
+type Start int
+
+// The possible first screens.
+const (
+	Ready Start = iota
+	Setup
+	Unlock
+)
+
+type screen int
+
+const (
+	unlockScreen screen = iota
+	caseloadScreen
+	childScreen
+)
+
+// Messages from commands back to the app.
+type (
+	unlockedMsg       struct{ name string }
+	unlockFailedMsg   struct{ reason string }
+	caseloadLoadedMsg struct {
+		gen     int
+		entries []caseload.Entry
+		err     error
+	}
+)
+
+// App is the root model.
+type App struct {
+	opt      Options
+	keys     keys.Global
+	help     help.Model
+	showHelp bool
+	active   screen
+	unlock   unlockview.Model
+	caseload caseloadview.Model
+	child    childview.Model
+	iroName  string
+	loadGen  int
+	loading  bool
+	loadErr  error
+	width    int
+	height   int
+}
+
+// New builds the app.
+func New(opt Options) App {
+	h := help.New()
+	h.Styles.ShortKey, h.Styles.FullKey = opt.Styles.HelpKey, opt.Styles.HelpKey
+	h.Styles.ShortDesc, h.Styles.FullDesc = opt.Styles.HelpDesc, opt.Styles.HelpDesc
+	a := App{opt: opt, keys: keys.DefaultGlobal(), help: h, caseload: caseloadview.New(opt.Styles)}
+	switch opt.Start {
+	case Setup:
+		a.unlock = unlockview.NewSetup(opt.Styles)
+	case Unlock:
+		a.unlock = unlockview.NewUnlock(opt.Styles)
+	default:
+		a.active = caseloadScreen
+		a.loadGen, a.loading = 1, true
+	}
+	return a
+}
+
+// Init starts loading the caseload when the database is already open.
+func (a App) Init() tea.Cmd {
+	if a.opt.Start == Ready {
+		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen))
+	}
+	return nil
+}
+
+// startLoad begins a new generation of the caseload; replies to older ones
+// are dropped when they arrive.
+func (a *App) startLoad() tea.Cmd {
+	a.loadGen++
+	a.loading = true
+	return a.loadCmd(a.loadGen)
+}
+
+// loadCmd reads the caseload and works out every deadline off the event loop.
+func (a App) loadCmd(gen int) tea.Cmd {
+	be, today, cal, rules := a.opt.Backend, a.opt.Clock.Today(), a.opt.Calendar, a.opt.Rules
+	return func() tea.Msg {
+		children, err := be.Caseload(context.Background())
+		if err != nil {
+			return caseloadLoadedMsg{gen: gen, err: err}
+		}
+		return caseloadLoadedMsg{gen: gen, entries: caseload.Build(children, today, cal, rules)}
+	}
+}
+
+func (a App) loadName() tea.Cmd {
+	be := a.opt.Backend
+	return func() tea.Msg {
+		name, _, _ := be.Setting(context.Background(), SettingIROName)
+		return unlockedMsg{name: name}
+	}
+}
+
+// Update routes a message: quit, then modal help, then the focused input,
+// then the active screen, then the global keys.
+func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.resize()
+		return a, nil
+	case tea.KeyPressMsg:
+		return a.handleKey(msg)
+	case unlockview.SetupRequested:
+		return a, a.setup(msg)
+	case unlockview.UnlockRequested:
+		return a, a.unlockCmd(msg.Passphrase)
+	case unlockFailedMsg:
+		a.unlock.Failed(msg.reason)
+		return a, nil
+	case unlockedMsg:
+		if msg.name != "" {
+			a.iroName = msg.name
+		}
+		if a.active == unlockScreen {
+			a.active = caseloadScreen
+			return a, a.startLoad()
+		}
+		return a, nil
+	case caseloadLoadedMsg:
+		if msg.gen != a.loadGen {
+			return a, nil // a newer load is on its way
+		}
+		a.loading, a.loadErr = false, msg.err
+		if msg.err == nil {
+			a.caseload.SetEntries(msg.entries)
+		}
+		return a, nil
+	case caseloadview.OpenChild:
+		a.openChild(msg.Entry)
+		return a, nil
+	}
+	return a.updateActive(msg)
+}
+
+func (a App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, a.keys.ForceQuit) {
+		return a, tea.Quit
+	}
+	if a.showHelp {
+		if key.Matches(msg, a.keys.Help, a.keys.Back, a.keys.Quit) {
+			a.showHelp = false
+		}
+		return a, nil
+	}
+	if a.capturing() {
+		return a.updateActive(msg)
+	}
+	switch {
+	case key.Matches(msg, a.keys.Quit):
+		return a, tea.Quit
+	case key.Matches(msg, a.keys.Help):
+		a.showHelp = true
+		return a, nil
+	case key.Matches(msg, a.keys.Back) && a.active == childScreen:
+		a.active = caseloadScreen
+		return a, nil
+	}
+	return a.updateActive(msg)
+}
+
+func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch a.active {
+	case unlockScreen:
+		a.unlock, cmd = a.unlock.Update(msg)
+	case caseloadScreen:
+		a.caseload, cmd = a.caseload.Update(msg)
+	case childScreen:
+		a.child, cmd = a.child.Update(msg)
+	}
+	return a, cmd
+}
+
+func (a App) capturing() bool {
+	switch a.active {
+	case unlockScreen:
+		return a.unlock.Capturing()
+	case caseloadScreen:
+		return a.caseload.Capturing()
+	}
+	return false
+}
+
+func (a *App) openChild(e caseload.Entry) {
+	schedule, _ := timescale.ScheduleFor(e.Child, a.opt.Calendar, a.opt.Rules)
+	a.child = childview.New(a.opt.Styles, e, schedule, a.opt.Clock.Today(), a.opt.Calendar)
+	a.active = childScreen
+	a.resize()
+}
+
+func (a App) setup(req unlockview.SetupRequested) tea.Cmd {
+	be := a.opt.Backend
+	return func() tea.Msg {
+		ctx := context.Background()
+		if err := be.Initialise(ctx, []byte(req.Passphrase), false, vault.MinParams); err != nil {
+			return unlockFailedMsg{reason: "Could not create the database: " + err.Error()}
+		}
+		if err := be.SetSetting(ctx, SettingIROName, req.Name); err != nil {
+			return unlockFailedMsg{reason: "Could not save your name: " + err.Error()}
+		}
+		return unlockedMsg{name: req.Name}
+	}
+}
+
+func (a App) unlockCmd(pass string) tea.Cmd {
+	be := a.opt.Backend
+	return func() tea.Msg {
+		ctx := context.Background()
+		if err := be.Unlock(ctx, []byte(pass)); err != nil {
+			if errors.Is(err, vault.ErrWrongPassphrase) {
+				return unlockFailedMsg{reason: "That passphrase is not right. Try again."}
+			}
+			return unlockFailedMsg{reason: "Could not unlock: " + err.Error()}
+		}
+		name, _, _ := be.Setting(ctx, SettingIROName)
+		return unlockedMsg{name: name}
+	}
+}
+
+func (a *App) resize() {
+	w, h := a.width, max(a.height-2, 1)
+	a.help.SetWidth(w)
+	a.unlock.SetSize(w, h)
+	a.caseload.SetSize(w, h)
+	if a.active == childScreen {
+		a.child.SetSize(w, h)
+	}
+}
+
+// View draws the header, the active screen (or help) and the footer.
+func (a App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "iro"
+	return v
+}
+
+func (a App) render() string {
+	if a.width == 0 {
+		return ""
+	}
+	if a.width < MinWidth || a.height < MinHeight {
+		msg := fmt.Sprintf("Terminal too small: iro needs at least %d×%d, this is %d×%d.\nMake the window larger, or press ctrl+c to quit.", MinWidth, MinHeight, a.width, a.height)
+		return components.Frame(msg, a.width, a.height)
+	}
+	bodyHeight := a.height - 2
+	return strings.Join([]string{a.header(), components.Frame(a.body(), a.width, bodyHeight), a.footer()}, "\n")
+}
+
+func (a App) body() string {
+	switch {
+	case a.showHelp:
+		return a.st().Title.Render("Keys") + "\n\n" + a.help.FullHelpView(a.fullHelp())
+	case a.active == unlockScreen:
+		return a.unlock.View()
+	case a.active == childScreen:
+		return a.child.View()
+	case a.loadErr != nil:
+		return a.st().Error.Render("Could not load the caseload: "+sanitize.Line(a.loadErr.Error())) +
+			"\n\n" + a.st().Muted.Render("Nothing has been changed. Press q to quit; run `iro check` to look for damage.")
+	case a.loading:
+		return a.st().Muted.Render("Loading caseload…")
+	}
+	return a.caseload.View()
+}
+
+func (a App) header() string {
+	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child"}[a.active]
+	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
+	var right []string
+	if a.opt.Demo {
+		right = append(right, a.st().Badge.Render("DEMO — invented children"))
+	}
+	if a.iroName != "" {
+		right = append(right, sanitize.Line(a.iroName))
+	}
+	right = append(right, a.opt.Clock.Today().Time().Format("Mon 02 Jan 2006"))
+	return components.SpreadLine(left, strings.Join(right, a.st().Muted.Render(" · ")), a.width)
+}
+
+func (a App) footer() string {
+	if a.showHelp {
+		return components.Fit(a.help.ShortHelpView([]key.Binding{a.keys.Help, a.keys.ForceQuit}), a.width)
+	}
+	bindings := a.screenShortHelp()
+	if !a.capturing() {
+		if a.active == childScreen {
+			bindings = append(bindings, a.keys.Back)
+		}
+		bindings = append(bindings, a.keys.Help, a.keys.Quit)
+	} else {
+		bindings = append(bindings, a.keys.ForceQuit)
+	}
+	return components.Fit(a.help.ShortHelpView(bindings), a.width)
+}
+
+func (a App) screenShortHelp() []key.Binding {
+	switch a.active {
+	case unlockScreen:
+		return a.unlock.ShortHelp()
+	case childScreen:
+		return a.child.ShortHelp()
+	}
+	return a.caseload.ShortHelp()
+}
+
+func (a App) fullHelp() [][]key.Binding {
+	var screenKeys [][]key.Binding
+	switch a.active {
+	case unlockScreen:
+		screenKeys = a.unlock.FullHelp()
+	case childScreen:
+		screenKeys = a.child.FullHelp()
+	default:
+		screenKeys = a.caseload.FullHelp()
+	}
+	return append(screenKeys, []key.Binding{a.keys.Back, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
+}
+
+func (a App) st() styles.Styles { return a.opt.Styles }
