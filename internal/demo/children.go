@@ -290,18 +290,6 @@ func (g *generator) provider(code string, c *child.Child) string {
 	return "Other placement"
 }
 
-var kinship = []struct {
-	relation, title string
-	couple, family  bool
-}{
-	{"Grandparents", "Mr & Mrs", true, true},
-	{"Grandmother", "Mrs", false, true},
-	{"Aunt", "Ms", false, false},
-	{"Uncle and aunt", "Mr & Mrs", true, true},
-	{"Older sister", "Ms", false, true},
-	{"Family friend", "Ms", false, false},
-}
-
 // between is a day strictly inside (from, to), at fraction lo to hi of the
 // way; zero when the gap is too short.
 func (g *generator) between(from, to calendar.Date, lo, hi float64) calendar.Date {

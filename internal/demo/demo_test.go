@@ -2,8 +2,8 @@ package demo
 
 import (
 	"reflect"
-	"slices"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -243,68 +243,42 @@ var (
 	district = regexp.MustCompile(`^[A-Z]{1,2}[0-9]{1,2}[A-Z]?$`)
 )
 
+// codeCheck is one coded field and the SSDA903 list it must come from.
+type codeCheck struct {
+	field, code string
+	lookup      func(string) (string, bool)
+}
+
 func TestEveryCodeIsValid(t *testing.T) {
 	t.Parallel()
 	for _, today := range todays {
-		kids := Caseload(today, 200, DefaultSeed)
 		seen := map[string]bool{}
-		for _, c := range kids {
+		for _, c := range Caseload(today, 200, DefaultSeed) {
 			name := c.LAID + " " + c.Name()
-			valid := []struct {
-				field  string
-				code   string
-				lookup func(string) (string, bool)
-			}{
-				{"sex", c.Sex, ssda903.Sex},
-				{"ethnicity", c.Ethnicity, ssda903.Ethnicity},
-			}
+			checks := []codeCheck{{"SEX", c.Sex, ssda903.Sex}, {"ETHNIC", c.Ethnicity, ssda903.Ethnicity}}
 			for _, e := range c.Episodes {
-				valid = append(valid,
-					struct {
-						field  string
-						code   string
-						lookup func(string) (string, bool)
-					}{"LS", e.LegalStatus, ssda903.LegalStatus},
-					struct {
-						field  string
-						code   string
-						lookup func(string) (string, bool)
-					}{"PLACE", e.Placement, ssda903.Placement},
-					struct {
-						field  string
-						code   string
-						lookup func(string) (string, bool)
-					}{"RNE", e.ReasonNew, ssda903.ReasonNew})
+				checks = append(checks,
+					codeCheck{"LS", e.LegalStatus, ssda903.LegalStatus},
+					codeCheck{"PLACE", e.Placement, ssda903.Placement},
+					codeCheck{"RNE", e.ReasonNew, ssda903.ReasonNew})
 				if !e.End.IsZero() {
-					valid = append(valid, struct {
-						field  string
-						code   string
-						lookup func(string) (string, bool)
-					}{"REC", e.ReasonEnd, ssda903.ReasonEnd})
+					checks = append(checks, codeCheck{"REC", e.ReasonEnd, ssda903.ReasonEnd})
 				}
 				if !district.MatchString(e.PostcodeDistrict) {
 					t.Errorf("%s: postcode district %q", name, e.PostcodeDistrict)
 				}
 			}
 			for _, p := range c.CPPlans {
-				valid = append(valid, struct {
-					field  string
-					code   string
-					lookup func(string) (string, bool)
-				}{"CP category", p.Category, ssda903.CPCategory})
+				checks = append(checks, codeCheck{"CP category", p.Category, ssda903.CPCategory})
 			}
 			for _, r := range c.Reviews {
 				if r.ParticipationCode != "" {
-					valid = append(valid, struct {
-						field  string
-						code   string
-						lookup func(string) (string, bool)
-					}{"REVIEW_CODE", r.ParticipationCode, ssda903.Participation})
+					checks = append(checks, codeCheck{"REVIEW_CODE", r.ParticipationCode, ssda903.Participation})
 				}
 			}
-			for _, v := range valid {
-				if _, ok := v.lookup(v.code); !ok {
-					t.Errorf("%s: %s %q is not an SSDA903 code", name, v.field, v.code)
+			for _, ch := range checks {
+				if _, ok := ch.lookup(ch.code); !ok {
+					t.Errorf("%s: %s %q is not an SSDA903 code", name, ch.field, ch.code)
 				}
 			}
 			if !laid.MatchString(c.LAID) || seen[c.LAID] {

@@ -103,7 +103,19 @@ var supportedAccommodation = []string{"Northgate Lodgings", "Canal Wharf Flats",
 var semiIndependent = []string{"Castle Street Flats", "Foxhill Court", "Weaver's Yard"}
 var shortBreakHomes = []string{"Maple Lodge", "Brook House", "Willowbank"}
 
-var kinshipCarers = []string{"Grandmother", "Grandparents", "Aunt", "Uncle and aunt", "Older sister", "Family friend"}
+// kinship carers are relatives or friends; relatives usually share the
+// child's family name.
+var kinship = []struct {
+	relation, title string
+	couple, family  bool
+}{
+	{"Grandparents", "Mr & Mrs", true, true},
+	{"Grandmother", "Mrs", false, true},
+	{"Aunt", "Ms", false, false},
+	{"Uncle and aunt", "Mr & Mrs", true, true},
+	{"Older sister", "Ms", false, true},
+	{"Family friend", "Ms", false, false},
+}
 
 var (
 	lacLocations = []string{"Carers' home", "School", "County Hall, Northshire", "Online (Teams)", "Family centre"}

@@ -44,8 +44,7 @@ type Model struct {
 
 // New makes an empty caseload screen.
 func New(st styles.Styles) Model {
-	f := textinput.New()
-	f.Prompt = "/ "
+	f := components.NewInput("/ ")
 	f.Placeholder = "name, LA id or UPN"
 	f.CharLimit = 64
 	return Model{st: st, keys: keys.DefaultCaseload(), fkeys: keys.DefaultFilter(), filter: f}
@@ -321,3 +320,9 @@ func workingDaysLeft(e caseload.Entry) string {
 	}
 	return strconv.Itoa(e.WorkingDaysLeft)
 }
+
+// Entries are the rows in their current order.
+func (m Model) Entries() []caseload.Entry { return m.entries }
+
+// Visible counts the rows that pass the filter.
+func (m Model) Visible() int { return len(m.visible) }

@@ -60,8 +60,7 @@ func secret() textinput.Model {
 }
 
 func plain() textinput.Model {
-	t := textinput.New()
-	t.Prompt = "> "
+	t := components.NewInput("> ")
 	t.CharLimit = 256
 	return t
 }
