@@ -178,3 +178,42 @@ func TestNoColor(t *testing.T) {
 	tm.keys("q")
 	tm.waitFor("EXIT=0")
 }
+
+// TestFirstRunThenUnlock: iro on a fresh laptop asks for a passphrase and a
+// name; the next run shows the unlock screen, refuses a wrong passphrase and
+// opens with the right one.
+func TestFirstRunThenUnlock(t *testing.T) {
+	requireTmux(t)
+	bin := buildIRO(t)
+	env := testEnv(t)
+	db := filepath.Join(t.TempDir(), "mine.db")
+
+	tm := openTerm(t, 80, 24, env, bin+" --db "+db)
+	tm.waitFor("Welcome to iro")
+	tm.typeText("too short")
+	tm.keys("Tab")
+	tm.typeText("too short")
+	tm.keys("Tab")
+	tm.typeText("Sam Okoro")
+	tm.keys("Enter")
+	tm.waitFor("at least 12")
+	tm.typeText("train to Truro 0712")
+	tm.keys("Tab")
+	tm.typeText("train to Truro 0712")
+	tm.keys("Tab", "Enter")
+	tm.waitFor("No children on this caseload yet")
+	tm.waitFor("Sam Okoro")
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
+
+	tm = openTerm(t, 80, 24, env, bin+" --db "+db)
+	tm.waitFor("iro is locked")
+	tm.typeText("train to Truro 0713")
+	tm.keys("Enter")
+	tm.waitFor("not right")
+	tm.typeText("train to Truro 0712")
+	tm.keys("Enter")
+	tm.waitFor("Sam Okoro")
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
+}

@@ -21,7 +21,7 @@ type caseloadJSON struct {
 	LAID      string        `json:"la_id"`
 	Name      string        `json:"name"`
 	NextEvent string        `json:"next_event"`
-	Due       calendar.Date `json:"due,omitzero"`
+	Due       calendar.Date `json:"due"` // "" when nothing is due
 }
 
 func newCaseload(a *app) *cobra.Command {

@@ -31,8 +31,16 @@ func (a *app) openStore(ctx context.Context) (*store.DB, error) {
 
 // openUnlocked opens the database and unlocks it without asking: a demo
 // database with its documented passphrase, any other with the passphrase in
-// IRO_PASSPHRASE_FILE. Commands for scripts use it.
+// IRO_PASSPHRASE_FILE. Commands for scripts use it. Like calendar, it never
+// creates a database: a mistyped --db must not leave an empty one behind.
 func (a *app) openUnlocked(ctx context.Context) (*store.DB, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("there is no database at %s: run iro to set one up", path)
+	}
 	db, err := a.openStore(ctx)
 	if err != nil {
 		return nil, err

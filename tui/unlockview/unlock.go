@@ -132,7 +132,11 @@ func (m Model) submit() (Model, tea.Cmd) {
 	pass, again, name := m.fields[0].Value(), m.fields[1].Value(), strings.TrimSpace(m.fields[2].Value())
 	switch {
 	case vault.ValidatePassphrase(pass) != nil:
+		// Start both fields afresh: typing on after the rejected text
+		// would build a passphrase the IRO never meant.
 		m.err = vault.ValidatePassphrase(pass).Error()
+		m.fields[0].SetValue("")
+		m.fields[1].SetValue("")
 		m.focusField(0)
 	case pass != again:
 		m.err = "The two passphrases are different."
