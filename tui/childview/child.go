@@ -185,6 +185,16 @@ func (m Model) deadlines(b *strings.Builder) {
 	b.WriteString("\n")
 }
 
+var reviewColumns = []components.Column{
+	{Title: "Meeting", Flex: 1, Min: 12, Max: 22},
+	{Title: "Due", Width: 11},
+	{Title: "Held", Width: 11},
+	{Title: "Code", Width: 4},
+	{Title: "Decisions", Width: 10},
+	{Title: "Record", Width: 10},
+	{Title: "", Width: 4},
+}
+
 func (m Model) reviews(b *strings.Builder) {
 	b.WriteString(m.st.Section.Render("Reviews") + "\n")
 	meetings := m.schedule.Meetings
@@ -192,22 +202,24 @@ func (m Model) reviews(b *strings.Builder) {
 		b.WriteString("  " + m.st.Muted.Render("No statutory review cycle applies.") + "\n\n")
 		return
 	}
-	b.WriteString(m.st.Column.Render(fmt.Sprintf("  %-3s %-11s  %-11s  %-4s  %-11s  %-11s", "#", "Due", "Held", "Code", "Decisions", "Record")) + "\n")
+	widths := components.Layout(reviewColumns, m.width-2)
+	b.WriteString("  " + m.st.Column.Render(components.Header(reviewColumns, widths)) + "\n")
 	held := m.heldReviews()
 	for i, mt := range meetings {
+		name := timescale.MeetingName(m.schedule.Kind, i+1)
 		if mt.Held.IsZero() {
 			_, status := caseload.Classify(m.today, mt.Due, m.cal)
-			line := fmt.Sprintf("  %-3d %-11s  %-11s  %s", i+1, components.Date(mt.Due), "not yet", status.Word())
-			b.WriteString(components.StatusStyle(m.st, status).Render(line) + "\n")
+			line := components.Row(reviewColumns, widths, []string{name, components.Date(mt.Due), status.Word(), "", "", "", ""})
+			b.WriteString("  " + components.StatusStyle(m.st, status).Render(line) + "\n")
 			continue
 		}
 		r := held[mt.Held]
 		late := ""
 		if mt.Held.After(mt.Due) {
-			late = " late"
+			late = "late"
 		}
-		b.WriteString(fmt.Sprintf("  %-3d %-11s  %-11s  %-4s  %-11s  %-11s%s\n", i+1, components.Date(mt.Due), components.Date(mt.Held),
-			sanitize.Line(r.ParticipationCode), circulated(r.DecisionsCirculated, mt.DecisionsDue), circulated(r.RecordCirculated, mt.RecordDue), late))
+		b.WriteString("  " + components.Row(reviewColumns, widths, []string{name, components.Date(mt.Due), components.Date(mt.Held),
+			sanitize.Line(r.ParticipationCode), circulated(r.DecisionsCirculated, mt.DecisionsDue), circulated(r.RecordCirculated, mt.RecordDue), late}) + "\n")
 	}
 	b.WriteString("\n")
 }
@@ -295,9 +307,10 @@ func plural(n int, unit string) string {
 	return strconv.Itoa(n) + " " + unit + "s"
 }
 
+// circulated says when the decisions or record went out (✓), or when they are due.
 func circulated(done, due calendar.Date) string {
 	if !done.IsZero() {
-		return "sent " + done.Time().Format("02 Jan")
+		return "✓ " + done.Time().Format("02 Jan")
 	}
 	return "due " + due.Time().Format("02 Jan")
 }
