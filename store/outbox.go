@@ -13,7 +13,7 @@ import (
 type Op struct {
 	Seq         int64
 	OpID        string
-	Entity      string // table name: child, episode, cp_plan, review
+	Entity      string // table name: child, review, section, recommendation, …
 	EntityID    string
 	Name        string // intent, e.g. review.update
 	Payload     []byte

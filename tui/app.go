@@ -18,13 +18,16 @@ import (
 	"github.com/iro-app/iro/internal/caseload"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/clock"
+	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/internal/sanitize"
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/internal/vault"
+	"github.com/iro-app/iro/store"
 	"github.com/iro-app/iro/tui/caseloadview"
 	"github.com/iro-app/iro/tui/childview"
 	"github.com/iro-app/iro/tui/components"
 	"github.com/iro-app/iro/tui/keys"
+	"github.com/iro-app/iro/tui/meetingview"
 	"github.com/iro-app/iro/tui/styles"
 	"github.com/iro-app/iro/tui/unlockview"
 )
@@ -45,6 +48,8 @@ type Backend interface {
 	Caseload(ctx context.Context) ([]child.Child, error)
 	Setting(ctx context.Context, key string) (string, bool, error)
 	SetSetting(ctx context.Context, key, value string) error
+	OpenMeeting(ctx context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error)
+	meetingview.Backend
 }
 
 // Options configure the app.
@@ -76,6 +81,7 @@ const (
 	unlockScreen screen = iota
 	caseloadScreen
 	childScreen
+	meetingScreen
 )
 
 // Messages from commands back to the app.
@@ -85,6 +91,10 @@ type (
 	caseloadLoadedMsg struct {
 		gen     int
 		entries []caseload.Entry
+		err     error
+	}
+	meetingOpenedMsg struct {
+		session meetingview.Session
 		err     error
 	}
 )
@@ -99,6 +109,9 @@ type App struct {
 	unlock   unlockview.Model
 	caseload caseloadview.Model
 	child    childview.Model
+	meeting  meetingview.Model
+	inMeet   bool // a meeting model exists (it may still be saving after the IRO left)
+	status   string
 	iroName  string
 	loadGen  int
 	loading  bool
@@ -194,18 +207,48 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.loading, a.loadErr = false, msg.err
 		if msg.err == nil {
 			a.caseload.SetEntries(msg.entries)
+			a.refreshChild()
 		}
 		return a, nil
 	case caseloadview.OpenChild:
 		a.openChild(msg.Entry)
 		return a, nil
+	case childview.StartMeeting:
+		return a, a.openMeeting()
+	case meetingOpenedMsg:
+		if msg.err != nil {
+			a.status = "Could not open the meeting: " + msg.err.Error()
+			return a, nil
+		}
+		a.status = ""
+		a.meeting = meetingview.New(a.opt.Styles, a.opt.Backend, msg.session)
+		a.inMeet, a.active = true, meetingScreen
+		a.resize()
+		return a, a.meeting.Init()
+	case meetingview.Left:
+		a.active = childScreen
+		return a, nil
+	case meetingview.Ended:
+		a.active = childScreen
+		return a, a.startLoad()
+	}
+	if a.inMeet {
+		// Autosave replies and timers belong to the meeting even after the
+		// IRO has left its screen.
+		var cmd tea.Cmd
+		a.meeting, cmd = a.meeting.Update(msg)
+		return a, cmd
 	}
 	return a.updateActive(msg)
 }
 
 func (a App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, a.keys.ForceQuit) {
-		return a, tea.Quit
+		return a.quit()
+	}
+	if key.Matches(msg, a.keys.HelpAnywhere) {
+		a.showHelp = !a.showHelp
+		return a, nil
 	}
 	if a.showHelp {
 		if key.Matches(msg, a.keys.Help, a.keys.Back, a.keys.Quit) {
@@ -218,7 +261,7 @@ func (a App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
-		return a, tea.Quit
+		return a.quit()
 	case key.Matches(msg, a.keys.Help):
 		a.showHelp = true
 		return a, nil
@@ -238,8 +281,18 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.caseload, cmd = a.caseload.Update(msg)
 	case childScreen:
 		a.child, cmd = a.child.Update(msg)
+	case meetingScreen:
+		a.meeting, cmd = a.meeting.Update(msg)
 	}
 	return a, cmd
+}
+
+// quit writes any meeting notes not yet saved, then stops.
+func (a App) quit() (tea.Model, tea.Cmd) {
+	if a.inMeet && a.meeting.Unsaved() {
+		return a, tea.Sequence(a.meeting.Flush(), tea.Quit)
+	}
+	return a, tea.Quit
 }
 
 func (a App) capturing() bool {
@@ -248,8 +301,40 @@ func (a App) capturing() bool {
 		return a.unlock.Capturing()
 	case caseloadScreen:
 		return a.caseload.Capturing()
+	case meetingScreen:
+		return a.meeting.Capturing()
 	}
 	return false
+}
+
+// openMeeting starts or resumes the meeting for the child's next review.
+func (a App) openMeeting() tea.Cmd {
+	c, sched := a.child.Entry().Child, a.child.Schedule()
+	be, today, opt := a.opt.Backend, a.opt.Clock.Today(), a.opt
+	return func() tea.Msg {
+		seq := len(sched.Meetings)
+		req := store.MeetingRequest{
+			ChildID: c.ID, Kind: sched.Kind, Sequence: seq, Due: sched.Next.Due, At: opt.Clock.Now().UTC(),
+			Agenda: review.DefaultAgenda(review.AgendaInput{Kind: sched.Kind, Age: c.Age(today), IsFirstReview: seq == 1}),
+		}
+		r, m, err := be.OpenMeeting(context.Background(), req)
+		return meetingOpenedMsg{err: err, session: meetingview.Session{
+			Child: c, Review: r, Meeting: m, Schedule: sched, Today: today, Now: opt.Clock.Now, Calendar: opt.Calendar, Rules: opt.Rules,
+		}}
+	}
+}
+
+// refreshChild redraws an open child screen from a newly loaded caseload.
+func (a *App) refreshChild() {
+	if a.active != childScreen {
+		return
+	}
+	for _, e := range a.caseload.Entries() {
+		if e.Child.ID == a.child.ChildID() {
+			a.openChild(e)
+			return
+		}
+	}
 }
 
 func (a *App) openChild(e caseload.Entry) {
@@ -296,6 +381,9 @@ func (a *App) resize() {
 	if a.active == childScreen {
 		a.child.SetSize(w, h)
 	}
+	if a.inMeet {
+		a.meeting.SetSize(w, h)
+	}
 }
 
 // View draws the header, the active screen (or help) and the footer.
@@ -326,6 +414,8 @@ func (a App) body() string {
 		return a.unlock.View()
 	case a.active == childScreen:
 		return a.child.View()
+	case a.active == meetingScreen:
+		return a.meeting.View()
 	case a.loadErr != nil:
 		return a.st().Error.Render("Could not load the caseload: "+sanitize.Line(a.loadErr.Error())) +
 			"\n\n" + a.st().Muted.Render("Nothing has been changed. Press q to quit; run `iro check` to look for damage.")
@@ -336,7 +426,7 @@ func (a App) body() string {
 }
 
 func (a App) header() string {
-	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child"}[a.active]
+	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting"}[a.active]
 	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
 	var right []string
 	if a.opt.Demo {
@@ -353,6 +443,9 @@ func (a App) footer() string {
 	if a.showHelp {
 		return components.Fit(a.help.ShortHelpView([]key.Binding{a.keys.Help, a.keys.ForceQuit}), a.width)
 	}
+	if a.status != "" {
+		return components.Fit(a.st().Error.Render(sanitize.Line(a.status)), a.width)
+	}
 	bindings := a.screenShortHelp()
 	if !a.capturing() {
 		if a.active == childScreen {
@@ -360,7 +453,8 @@ func (a App) footer() string {
 		}
 		bindings = append(bindings, a.keys.Help, a.keys.Quit)
 	} else {
-		bindings = append(bindings, a.keys.ForceQuit)
+		// While typing, the screen's own keys come first; quitting is in f1.
+		bindings = append(bindings, a.keys.HelpAnywhere)
 	}
 	return components.Fit(a.help.ShortHelpView(bindings), a.width)
 }
@@ -371,6 +465,8 @@ func (a App) screenShortHelp() []key.Binding {
 		return a.unlock.ShortHelp()
 	case childScreen:
 		return a.child.ShortHelp()
+	case meetingScreen:
+		return a.meeting.ShortHelp()
 	}
 	return a.caseload.ShortHelp()
 }
@@ -382,10 +478,12 @@ func (a App) fullHelp() [][]key.Binding {
 		screenKeys = a.unlock.FullHelp()
 	case childScreen:
 		screenKeys = a.child.FullHelp()
+	case meetingScreen:
+		screenKeys = a.meeting.FullHelp()
 	default:
 		screenKeys = a.caseload.FullHelp()
 	}
-	return append(screenKeys, []key.Binding{a.keys.Back, a.keys.Help, a.keys.Quit, a.keys.ForceQuit})
+	return append(screenKeys, []key.Binding{a.keys.Back, a.keys.Help, a.keys.HelpAnywhere, a.keys.Quit, a.keys.ForceQuit})
 }
 
 func (a App) st() styles.Styles { return a.opt.Styles }

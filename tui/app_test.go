@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/clock"
 	"github.com/iro-app/iro/internal/demo"
+	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/internal/vault"
 	"github.com/iro-app/iro/tui/styles"
@@ -36,6 +38,13 @@ type fakeBackend struct {
 	settings    map[string]string
 	initialised bool
 	loadErr     error
+
+	meetings   map[string]*review.Meeting
+	openReview child.Review
+	recs       []review.Recommendation
+	attendees  []review.Attendee
+	saves      int
+	heldAt     time.Time
 }
 
 func newBackend(n int) *fakeBackend {
@@ -106,8 +115,9 @@ func (hs *harness) send(msg tea.Msg) {
 	hs.run(cmd)
 }
 
-// run executes a command and feeds back what it returns. Commands that do not
-// answer quickly (cursor blinks, ticks) are timers, not work, and are dropped.
+// run executes a command and feeds back what it returns. The autosave timer
+// (250 ms) fires; commands that take longer (the meeting's one-second clock)
+// are timers, not work, and are dropped.
 func (hs *harness) run(cmd tea.Cmd) {
 	hs.t.Helper()
 	if cmd == nil {
@@ -118,7 +128,14 @@ func (hs *harness) run(cmd tea.Cmd) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(400 * time.Millisecond):
+		return
+	}
+	if seq := reflect.ValueOf(msg); seq.Kind() == reflect.Slice && seq.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		// tea.Sequence's message is unexported: a list of commands to run in order.
+		for i := range seq.Len() {
+			hs.run(seq.Index(i).Interface().(tea.Cmd))
+		}
 		return
 	}
 	switch msg := msg.(type) {
@@ -141,10 +158,18 @@ func (hs *harness) keys(keys ...tea.KeyPressMsg) {
 	}
 }
 
+// typeText types s as fast as a person can: the keys arrive before any
+// timer they start has fired, and the timers run afterwards.
 func (hs *harness) typeText(s string) {
 	hs.t.Helper()
+	var cmds []tea.Cmd
 	for _, r := range s {
-		hs.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+		m, cmd := hs.app.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		hs.app = m.(App)
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		hs.run(cmd)
 	}
 }
 

@@ -24,10 +24,13 @@ import (
 	"github.com/iro-app/iro/tui/styles"
 )
 
+// StartMeeting asks the app to start, or resume, the meeting for the next review.
+type StartMeeting struct{ ChildID string }
+
 // Model is the child screen.
 type Model struct {
 	st       styles.Styles
-	keys     keys.List
+	keys     keys.Child
 	entry    caseload.Entry
 	schedule timescale.Schedule
 	today    calendar.Date
@@ -42,11 +45,17 @@ type Model struct {
 func New(st styles.Styles, e caseload.Entry, schedule timescale.Schedule, today calendar.Date, cal *calendar.Calendar) Model {
 	vp := viewport.New()
 	vp.KeyMap = viewport.KeyMap{} // scrolling goes through our own bindings
-	return Model{st: st, keys: keys.DefaultList(), entry: e, schedule: schedule, today: today, cal: cal, vp: vp}
+	return Model{st: st, keys: keys.DefaultChild(), entry: e, schedule: schedule, today: today, cal: cal, vp: vp}
 }
 
 // ChildID is the child being shown.
 func (m Model) ChildID() string { return m.entry.Child.ID }
+
+// Entry is the caseload row the screen shows.
+func (m Model) Entry() caseload.Entry { return m.entry }
+
+// Schedule is the child's current review cycle.
+func (m Model) Schedule() timescale.Schedule { return m.schedule }
 
 // SetSize gives the screen its width and height and re-lays the text.
 func (m *Model) SetSize(w, h int) {
@@ -78,16 +87,21 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.vp.GotoTop()
 	case key.Matches(press, m.keys.Bottom):
 		m.vp.GotoBottom()
+	case key.Matches(press, m.keys.Meeting) && m.schedule.Kind != "":
+		id := m.entry.Child.ID
+		return m, func() tea.Msg { return StartMeeting{ChildID: id} }
 	}
 	return m, nil
 }
 
 // ShortHelp lists the keys that work now.
-func (m Model) ShortHelp() []key.Binding { return []key.Binding{m.keys.Down, m.keys.Up} }
+func (m Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Meeting, m.keys.Down, m.keys.Up}
+}
 
 // FullHelp lists every key of the screen.
 func (m Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}}
+	return [][]key.Binding{{m.keys.Meeting}, {m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}}
 }
 
 // View draws the screen.

@@ -77,3 +77,6 @@ func Date(d calendar.Date) string {
 	}
 	return d.Time().Format("02 Jan 2006")
 }
+
+// Width is the number of cells s takes on screen (ANSI-aware).
+func Width(s string) int { return ansi.StringWidth(s) }

@@ -6,7 +6,7 @@ import "charm.land/bubbles/v2/key"
 
 // Global works on every screen unless a text input has focus.
 type Global struct {
-	Quit, ForceQuit, Help, Back key.Binding
+	Quit, ForceQuit, Help, HelpAnywhere, Back key.Binding
 }
 
 // DefaultGlobal is the global keymap.
@@ -15,7 +15,9 @@ func DefaultGlobal() Global {
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		// f1 works even while typing, where ? is text.
+		HelpAnywhere: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
 }
 
@@ -76,5 +78,71 @@ func DefaultForm() Form {
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+	}
+}
+
+// Meeting works while chairing, with the notes editor focused: every action
+// is a control key so that letters are always text.
+type Meeting struct {
+	NextSection, PrevSection, Recommend, Attendance, Participation, End, Save, Leave key.Binding
+}
+
+// DefaultMeeting is the meeting keymap.
+func DefaultMeeting() Meeting {
+	return Meeting{
+		NextSection:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "section")),
+		PrevSection:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
+		Recommend:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "recommend")),
+		Attendance:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "attendance")),
+		Participation: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "code")),
+		End:           key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "end")),
+		Save:          key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save now")),
+		Leave:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
+	}
+}
+
+// Picker chooses one item from a short list in a dialog.
+type Picker struct {
+	Up, Down, Choose, Cancel key.Binding
+}
+
+// DefaultPicker is the picker keymap.
+func DefaultPicker() Picker {
+	return Picker{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// Dialog moves through a small form in a dialog.
+type Dialog struct {
+	Next, Prev, Submit, Cancel key.Binding
+}
+
+// DefaultDialog is the dialog keymap.
+func DefaultDialog() Dialog {
+	return Dialog{
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next / save")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// Child acts on the child screen.
+type Child struct {
+	List
+	Meeting, Prepare, FollowUp key.Binding
+}
+
+// DefaultChild is the child-screen keymap.
+func DefaultChild() Child {
+	return Child{
+		List:     DefaultList(),
+		Meeting:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "start/resume meeting")),
+		Prepare:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prepare review")),
+		FollowUp: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow up")),
 	}
 }

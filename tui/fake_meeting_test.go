@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/iro-app/iro/internal/child"
+	"github.com/iro-app/iro/internal/review"
+	"github.com/iro-app/iro/store"
+)
+
+// The fake backend's meeting side: what meeting mode wrote, in memory.
+
+func (f *fakeBackend) OpenMeeting(_ context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.meetings == nil {
+		f.meetings = map[string]*review.Meeting{}
+	}
+	r := child.Review{ID: fmt.Sprintf("review-%s-%d", req.ChildID, req.Sequence), Version: 1, Kind: req.Kind,
+		Sequence: req.Sequence, Due: req.Due, State: string(review.InMeeting)}
+	m, ok := f.meetings[r.ID]
+	if !ok {
+		m = &review.Meeting{ReviewID: r.ID, StartedAt: req.At}
+		for i, title := range req.Agenda {
+			m.Sections = append(m.Sections, review.Section{ID: fmt.Sprintf("%s-s%d", r.ID, i), Position: i, Title: title})
+		}
+		f.meetings[r.ID] = m
+	}
+	f.openReview = r
+	return r, *m, nil
+}
+
+func (f *fakeBackend) SaveNotes(_ context.Context, sectionID, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.saves++
+	for _, m := range f.meetings {
+		for i := range m.Sections {
+			if m.Sections[i].ID == sectionID {
+				m.Sections[i].Notes = text
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("no section %s", sectionID)
+}
+
+func (f *fakeBackend) AddRecommendation(_ context.Context, _ string, r *review.Recommendation) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.ID = fmt.Sprintf("rec-%d", len(f.recs))
+	f.recs = append(f.recs, *r)
+	return nil
+}
+
+func (f *fakeBackend) AddAttendee(_ context.Context, _ string, a *review.Attendee) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.attendees = append(f.attendees, *a)
+	return nil
+}
+
+func (f *fakeBackend) SaveReview(_ context.Context, _ string, r *child.Review) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r.Version++
+	f.openReview = *r
+	return nil
+}
+
+func (f *fakeBackend) EndMeeting(_ context.Context, _ string, r *child.Review, at time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := review.CanHold(r.ParticipationCode); err != nil {
+		return err
+	}
+	r.Version++
+	f.openReview, f.heldAt = *r, at
+	return nil
+}
