@@ -54,9 +54,9 @@ type Ended struct{ ChildID string }
 type (
 	clockTick  struct{}
 	actionDone struct {
-		what   string
-		err    error
-		then   tea.Msg
+		what     string
+		err      error
+		then     tea.Msg
 		review   *child.Review // the review as saved, with its new version
 		rec      *review.Recommendation
 		attendee *review.Attendee
@@ -125,6 +125,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 func (m Model) sidebarWidth() int { return max(18, min(32, m.width/3)) }
+
 // editorWidth leaves room for the sidebar, its " │" rule and a space.
 func (m Model) editorWidth() int { return max(m.width-m.sidebarWidth()-3, 10) }
 
@@ -225,7 +226,6 @@ func (m *Model) queueCurrent() {
 	sec.Notes = text
 	m.notes.Put(sec.ID, text)
 }
-
 
 func (m Model) updateModal(msg tea.Msg) (Model, tea.Cmd) {
 	next, act := m.modal.update(msg)
