@@ -71,6 +71,7 @@ type wantOp struct {
 }
 
 func TestSaveNotesCoalescing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	rv := c.Reviews[0].ID
@@ -192,6 +193,7 @@ func errorsJoin(errs ...error) error {
 // TestSaveNotesHundredTimes types into a section whose create has already
 // been synced: a hundred autosaves leave one pending op, holding the last text.
 func TestSaveNotesHundredTimes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	s := &review.Section{Title: "Plan"}
@@ -278,6 +280,7 @@ func BenchmarkSaveNotes(b *testing.B) {
 }
 
 func TestNotesOnly(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		payload any // marshalled by encoding/json, as the outbox's are

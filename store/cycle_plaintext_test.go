@@ -18,6 +18,7 @@ import (
 // op payloads are on disk too) and searches the raw files, while open and
 // after close.
 func TestReviewCycleNoPlaintextOnDisk(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, path, c := cycleTestDB(t)
 	rv := c.Reviews[0].ID

@@ -168,9 +168,8 @@ func recommendations(ctx context.Context, tx *sql.Tx, key *vault.Key, column, id
 	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	err = each(ctx, tx, `SELECT p.id, p.recommendation_id, p.created_at, p.on_date, p.text, p.chased, p.status
-		FROM progress p JOIN recommendation r ON r.id = p.recommendation_id
-		WHERE r.`+column+` = ? ORDER BY p.created_at, p.id`,
+	err = each(ctx, tx, "SELECT "+progressColumns+` FROM progress
+		WHERE recommendation_id IN (SELECT id FROM recommendation WHERE `+column+` = ?) ORDER BY created_at, id`,
 		[]any{id}, func(rows *sql.Rows) error {
 			var recID string
 			p, err := scanProgress(rows, &opener{key: key}, &recID)

@@ -104,6 +104,7 @@ func failOutbox(t *testing.T, db *DB) (restore func()) {
 // with outbox writes failing, which must roll its row back too, then for
 // real, which must add exactly one op with the expected intent and payload.
 func TestReviewCycleOpPerWrite(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	rv, rv2 := c.Reviews[0].ID, c.Reviews[1].ID
@@ -218,6 +219,7 @@ func TestReviewCycleOpPerWrite(t *testing.T) {
 }
 
 func TestMeetingRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	rv, other := c.Reviews[0].ID, c.Reviews[1].ID
@@ -304,6 +306,7 @@ func TestMeetingRoundTrip(t *testing.T) {
 }
 
 func TestRecommendationsAndMonitoring(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	other := newChild("Other")
@@ -385,6 +388,7 @@ func TestRecommendationsAndMonitoring(t *testing.T) {
 // TestReviewCycleRefusals covers stale versions, missing rows and parents,
 // and a locked vault; none of them may write anything.
 func TestReviewCycleRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	rv := c.Reviews[0].ID
@@ -493,6 +497,7 @@ func TestReviewCycleRefusals(t *testing.T) {
 // TestMeetingRowRules: only the first start counts, and saving what is
 // already stored writes nothing.
 func TestMeetingRowRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	rv := c.Reviews[0].ID

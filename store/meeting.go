@@ -116,6 +116,19 @@ func (tx *Tx) saveMeeting(what, reviewID string, edit func(m *review.Meeting)) e
 			}
 			return tx.appendOp(t, reviewID, "meeting.create", 0, after)
 		}
+		// Wishes and the letter are autosaved as the IRO types, like notes:
+		// an unsent meeting.update absorbs the new text instead of another op
+		// piling up (see SaveNotes).
+		if textOnly(changed) {
+			merged, err := tx.mergeIntoPendingOp(t, reviewID, "meeting.update", changed)
+			if err != nil || merged {
+				if err == nil {
+					_, err = tx.tx.ExecContext(tx.ctx, `UPDATE meeting SET updated_at = ?, started_at = ?, held_at = ?,
+						wishes = ?, letter = ? WHERE review_id = ?`, append(append([]any{tx.now}, args...), reviewID)...)
+				}
+				return err
+			}
+		}
 		_, err = tx.tx.ExecContext(tx.ctx, `UPDATE meeting SET version = version + 1, updated_at = ?,
 			started_at = ?, held_at = ?, wishes = ?, letter = ? WHERE review_id = ?`,
 			append(append([]any{tx.now}, args...), reviewID)...)
@@ -216,10 +229,10 @@ func (tx *Tx) DeleteSection(id string) error {
 // re-sealed, same op id and place in the queue, its other fields (a title or
 // position from UpdateSection) kept. The row's version then stays where that
 // op left it (its base version + 1), so the op still describes the row.
-// Otherwise (the newest op is a create or a delete, or has been acked or
+// Otherwise (the newest op is the section.create, or has been acked or
 // rejected, or there is none) a new section.update is appended and the
 // version moves on. Either way the row and its op change in one transaction,
-// and a section has at most one unsent notes op.
+// and a stretch of typing leaves one op however often it is saved.
 //
 // Sync must keep SaveNotes away from an op it has sent but not yet had
 // acknowledged: before pushing, it has to move the batch out of 'pending'
@@ -335,4 +348,51 @@ func notesOnly(payload []byte) bool {
 			return i == len(payload)-2 && payload[i+1] == '}'
 		}
 	}
+}
+
+// textOnly reports whether a meeting change touches only the autosaved texts.
+func textOnly(changed map[string]json.RawMessage) bool {
+	for k := range changed {
+		if k != "wishes" && k != "letter" {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeIntoPendingOp folds changed fields into the entity's newest op when
+// that op is an unsent op of the given name, and reports whether it did.
+func (tx *Tx) mergeIntoPendingOp(entity, entityID, name string, changed map[string]json.RawMessage) (bool, error) {
+	var (
+		seq             int64
+		opID, op, state string
+		sealed          []byte
+	)
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, payload FROM outbox
+		WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, entity, entityID).Scan(&seq, &opID, &op, &state, &sealed)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (op != name || state != "pending")) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	payload, err := tx.key.Open(outboxAAD(opID), sealed)
+	if err != nil {
+		return false, fmt.Errorf("outbox payload of %s: %w", opID, err)
+	}
+	defer clear(payload)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &fields); err != nil {
+		return false, fmt.Errorf("outbox payload of %s: %w", opID, err)
+	}
+	for k, v := range changed {
+		fields[k] = v
+	}
+	merged, err := json.Marshal(fields)
+	if err != nil {
+		return false, err
+	}
+	defer clear(merged)
+	_, err = tx.tx.ExecContext(tx.ctx, "UPDATE outbox SET payload = ? WHERE seq = ?", tx.key.Seal(outboxAAD(opID), merged), seq)
+	return err == nil, err
 }

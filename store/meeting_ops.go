@@ -29,12 +29,23 @@ type MeetingRequest struct {
 // meeting, records when the meeting was first opened and gives it an agenda.
 // It all happens in one transaction, so a half-opened meeting never exists.
 func (db *DB) OpenMeeting(ctx context.Context, req MeetingRequest) (child.Review, review.Meeting, error) {
+	return db.openReview(ctx, req, review.InMeeting, "opened as a meeting")
+}
+
+// OpenPreparation finds or creates the review the IRO is preparing and moves
+// a planned one to preparing; a review already in or past its meeting is
+// shown as it is. It gives the review an agenda if it has none.
+func (db *DB) OpenPreparation(ctx context.Context, req MeetingRequest) (child.Review, review.Meeting, error) {
+	return db.openReview(ctx, req, review.Preparing, "prepared")
+}
+
+func (db *DB) openReview(ctx context.Context, req MeetingRequest, want review.State, doing string) (child.Review, review.Meeting, error) {
 	var r child.Review
 	err := db.Update(ctx, func(tx *Tx) error {
 		found, err := tx.findReview(req.ChildID, req.Kind, req.Sequence)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			r = child.Review{Kind: req.Kind, Sequence: req.Sequence, Due: req.Due, State: string(review.InMeeting)}
+			r = child.Review{Kind: req.Kind, Sequence: req.Sequence, Due: req.Due, State: string(want)}
 			if err := tx.AddReview(req.ChildID, &r); err != nil {
 				return err
 			}
@@ -42,18 +53,14 @@ func (db *DB) OpenMeeting(ctx context.Context, req MeetingRequest) (child.Review
 			return err
 		default:
 			r = found
-			if review.State(r.State) != review.InMeeting {
-				if err := review.Transition(review.State(r.State), review.InMeeting); err != nil {
-					return fmt.Errorf("%s cannot be opened as a meeting: %w", reviewName(r), err)
-				}
-				r.State = string(review.InMeeting)
-				if err := tx.UpdateReview(req.ChildID, &r); err != nil {
-					return err
-				}
+			if err := tx.moveOn(req.ChildID, &r, want, doing); err != nil {
+				return err
 			}
 		}
-		if err := tx.StartMeeting(r.ID, req.At); err != nil {
-			return err
+		if want == review.InMeeting {
+			if err := tx.StartMeeting(r.ID, req.At); err != nil {
+				return err
+			}
 		}
 		n, err := tx.countSections(r.ID)
 		if err != nil || n > 0 {
@@ -74,6 +81,21 @@ func (db *DB) OpenMeeting(ctx context.Context, req MeetingRequest) (child.Review
 }
 
 func reviewName(r child.Review) string { return fmt.Sprintf("review %d (%s)", r.Sequence, r.State) }
+
+// moveOn takes a review to the wanted state when it is behind it. Opening a
+// meeting must succeed or say why; preparing a review that is already in its
+// meeting leaves it there.
+func (tx *Tx) moveOn(childID string, r *child.Review, want review.State, doing string) error {
+	state := review.State(r.State)
+	if state == want || (want == review.Preparing && state == review.InMeeting) {
+		return nil
+	}
+	if err := review.Transition(state, want); err != nil {
+		return fmt.Errorf("%s cannot be %s: %w", reviewName(*r), doing, err)
+	}
+	r.State = string(want)
+	return tx.UpdateReview(childID, r)
+}
 
 // findReview is the child's review of a kind and sequence.
 func (tx *Tx) findReview(childID string, kind child.Kind, sequence int) (child.Review, error) {
@@ -136,4 +158,57 @@ func (db *DB) EndMeeting(ctx context.Context, childID string, r *child.Review, a
 		}
 		return tx.MarkHeld(r.ID, at)
 	})
+}
+
+// The preparation and follow-up screens' writes, each one committed
+// transaction.
+
+// AddConsultation commits a consultation.
+func (db *DB) AddConsultation(ctx context.Context, reviewID string, c *review.Consultation) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.AddConsultation(reviewID, c) })
+}
+
+// SaveWishes commits the child's wishes and feelings (autosaved).
+func (db *DB) SaveWishes(ctx context.Context, reviewID, text string) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.SaveWishes(reviewID, text) })
+}
+
+// SaveLetter commits the letter to the child (autosaved).
+func (db *DB) SaveLetter(ctx context.Context, reviewID, text string) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.SaveLetter(reviewID, text) })
+}
+
+// SaveDocument commits when a report or plan arrived.
+func (db *DB) SaveDocument(ctx context.Context, reviewID string, d *review.Document) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.SaveDocument(reviewID, d) })
+}
+
+// SaveChecklistItem commits one care-plan checklist answer.
+func (db *DB) SaveChecklistItem(ctx context.Context, reviewID string, it *review.ChecklistItem) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.SaveChecklistItem(reviewID, it) })
+}
+
+// AddProgress commits a progress entry on a recommendation.
+func (db *DB) AddProgress(ctx context.Context, recommendationID string, p *review.Progress) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.AddProgress(recommendationID, p) })
+}
+
+// AddSection commits a new agenda section.
+func (db *DB) AddSection(ctx context.Context, reviewID string, s *review.Section) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.AddSection(reviewID, s) })
+}
+
+// UpdateSection commits a renamed or moved agenda section.
+func (db *DB) UpdateSection(ctx context.Context, s *review.Section) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.UpdateSection(s) })
+}
+
+// DeleteSection commits the removal of an agenda section.
+func (db *DB) DeleteSection(ctx context.Context, id string) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.DeleteSection(id) })
+}
+
+// AddMonitoring commits a midway monitoring entry.
+func (db *DB) AddMonitoring(ctx context.Context, childID string, m *review.Monitoring) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.AddMonitoring(childID, m) })
 }

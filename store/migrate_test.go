@@ -68,6 +68,7 @@ func tableNames(t *testing.T, db *DB) []string {
 // 0001 filled with children, reviews and ops: everything must survive and
 // the new tables must work with the old rows.
 func TestMigrateFromVersion1(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "iro.db")
 	old := openAtVersion(t, path, 1)
@@ -188,6 +189,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 // TestMigrationFailureKeepsVersion1: a migration that fails half-way (here a
 // table it creates already exists) leaves the database exactly as it was.
 func TestMigrationFailureKeepsVersion1(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "iro.db")
 	old := openAtVersion(t, path, 1)
