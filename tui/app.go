@@ -26,6 +26,7 @@ import (
 	"github.com/iro-app/iro/tui/caseloadview"
 	"github.com/iro-app/iro/tui/childview"
 	"github.com/iro-app/iro/tui/components"
+	"github.com/iro-app/iro/tui/followview"
 	"github.com/iro-app/iro/tui/keys"
 	"github.com/iro-app/iro/tui/meetingview"
 	"github.com/iro-app/iro/tui/styles"
@@ -49,7 +50,11 @@ type Backend interface {
 	Setting(ctx context.Context, key string) (string, bool, error)
 	SetSetting(ctx context.Context, key, value string) error
 	OpenMeeting(ctx context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error)
+	Meeting(ctx context.Context, reviewID string) (review.Meeting, error)
+	Recommendations(ctx context.Context, childID string) ([]review.Recommendation, error)
+	MonitoringEntries(ctx context.Context, childID string) ([]review.Monitoring, error)
 	meetingview.Backend
+	followview.Backend
 }
 
 // Options configure the app.
@@ -82,6 +87,7 @@ const (
 	caseloadScreen
 	childScreen
 	meetingScreen
+	followScreen
 )
 
 // Messages from commands back to the app.
@@ -95,6 +101,10 @@ type (
 	}
 	meetingOpenedMsg struct {
 		session meetingview.Session
+		err     error
+	}
+	followOpenedMsg struct {
+		session followview.Session
 		err     error
 	}
 )
@@ -111,6 +121,8 @@ type App struct {
 	child    childview.Model
 	meeting  meetingview.Model
 	inMeet   bool // a meeting model exists (it may still be saving after the IRO left)
+	follow   followview.Model
+	inFollow bool // likewise for the follow-up screen (the letter autosaves)
 	status   string
 	iroName  string
 	loadGen  int
@@ -228,18 +240,44 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case meetingview.Left:
 		a.active = childScreen
 		return a, nil
-	case meetingview.Ended:
+	case meetingview.Ended, followview.Done:
 		a.active = childScreen
 		return a, a.startLoad()
+	case childview.StartFollowUp:
+		return a, a.openFollowUp()
+	case followOpenedMsg:
+		if msg.err != nil {
+			a.status = msg.err.Error()
+			return a, nil
+		}
+		a.status = ""
+		a.follow = followview.New(a.opt.Styles, a.opt.Backend, msg.session)
+		a.inFollow, a.active = true, followScreen
+		a.resize()
+		return a, a.follow.Init()
 	}
+	return a.background(msg)
+}
+
+// background hands a message that is not a key to every screen that may be
+// waiting for it: autosave replies and timers belong to the meeting or the
+// follow-up even after the IRO has left their screens.
+func (a App) background(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
 	if a.inMeet {
-		// Autosave replies and timers belong to the meeting even after the
-		// IRO has left its screen.
 		var cmd tea.Cmd
 		a.meeting, cmd = a.meeting.Update(msg)
-		return a, cmd
+		cmds = append(cmds, cmd)
 	}
-	return a.updateActive(msg)
+	if a.inFollow {
+		var cmd tea.Cmd
+		a.follow, cmd = a.follow.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	if !a.inMeet && !a.inFollow {
+		return a.updateActive(msg)
+	}
+	return a, tea.Batch(cmds...)
 }
 
 func (a App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -283,16 +321,22 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.child, cmd = a.child.Update(msg)
 	case meetingScreen:
 		a.meeting, cmd = a.meeting.Update(msg)
+	case followScreen:
+		a.follow, cmd = a.follow.Update(msg)
 	}
 	return a, cmd
 }
 
-// quit writes any meeting notes not yet saved, then stops.
+// quit writes any text not yet saved, then stops.
 func (a App) quit() (tea.Model, tea.Cmd) {
+	var flush []tea.Cmd
 	if a.inMeet && a.meeting.Unsaved() {
-		return a, tea.Sequence(a.meeting.Flush(), tea.Quit)
+		flush = append(flush, a.meeting.Flush())
 	}
-	return a, tea.Quit
+	if a.inFollow && a.follow.Unsaved() {
+		flush = append(flush, a.follow.Flush())
+	}
+	return a, tea.Sequence(append(flush, tea.Quit)...)
 }
 
 func (a App) capturing() bool {
@@ -303,8 +347,57 @@ func (a App) capturing() bool {
 		return a.caseload.Capturing()
 	case meetingScreen:
 		return a.meeting.Capturing()
+	case followScreen:
+		return a.follow.Capturing()
 	}
 	return false
+}
+
+// openFollowUp opens the follow-up of the child's latest held review.
+func (a App) openFollowUp() tea.Cmd {
+	c, sched := a.child.Entry().Child, a.child.Schedule()
+	be, opt, name := a.opt.Backend, a.opt, a.iroName
+	return func() tea.Msg {
+		r, ok := latestHeld(c, sched)
+		if !ok {
+			return followOpenedMsg{err: errors.New("no review has been held in this cycle yet: nothing to follow up")}
+		}
+		ctx := context.Background()
+		m, err := be.Meeting(ctx, r.ID)
+		if err != nil {
+			return followOpenedMsg{err: err}
+		}
+		recs, err := be.Recommendations(ctx, c.ID)
+		if err != nil {
+			return followOpenedMsg{err: err}
+		}
+		mon, err := be.MonitoringEntries(ctx, c.ID)
+		if err != nil {
+			return followOpenedMsg{err: err}
+		}
+		var when timescale.Meeting
+		if r.Sequence >= 1 && r.Sequence <= len(sched.Meetings) {
+			when = sched.Meetings[r.Sequence-1]
+		}
+		return followOpenedMsg{session: followview.Session{
+			Child: c, Review: r, Meeting: m, Schedule: when, MeetingName: timescale.MeetingName(r.Kind, r.Sequence),
+			NextReview: sched.Next.Due, Recommendations: recs, Monitoring: mon, IROName: name,
+			Today: opt.Clock.Today(), Now: opt.Clock.Now, Calendar: opt.Calendar,
+		}}
+	}
+}
+
+// latestHeld is the most recent review of the child's current cycle that
+// has been held.
+func latestHeld(c child.Child, sched timescale.Schedule) (child.Review, bool) {
+	var best child.Review
+	found := false
+	for _, r := range c.Reviews {
+		if r.Kind == sched.Kind && !r.Held.IsZero() && (!found || r.Sequence > best.Sequence) {
+			best, found = r, true
+		}
+	}
+	return best, found
 }
 
 // openMeeting starts or resumes the meeting for the child's next review.
@@ -384,6 +477,9 @@ func (a *App) resize() {
 	if a.inMeet {
 		a.meeting.SetSize(w, h)
 	}
+	if a.inFollow {
+		a.follow.SetSize(w, h)
+	}
 }
 
 // View draws the header, the active screen (or help) and the footer.
@@ -416,6 +512,8 @@ func (a App) body() string {
 		return a.child.View()
 	case a.active == meetingScreen:
 		return a.meeting.View()
+	case a.active == followScreen:
+		return a.follow.View()
 	case a.loadErr != nil:
 		return a.st().Error.Render("Could not load the caseload: "+sanitize.Line(a.loadErr.Error())) +
 			"\n\n" + a.st().Muted.Render("Nothing has been changed. Press q to quit; run `iro check` to look for damage.")
@@ -426,7 +524,7 @@ func (a App) body() string {
 }
 
 func (a App) header() string {
-	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting"}[a.active]
+	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up"}[a.active]
 	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
 	var right []string
 	if a.opt.Demo {
@@ -467,6 +565,8 @@ func (a App) screenShortHelp() []key.Binding {
 		return a.child.ShortHelp()
 	case meetingScreen:
 		return a.meeting.ShortHelp()
+	case followScreen:
+		return a.follow.ShortHelp()
 	}
 	return a.caseload.ShortHelp()
 }
@@ -480,6 +580,8 @@ func (a App) fullHelp() [][]key.Binding {
 		screenKeys = a.child.FullHelp()
 	case meetingScreen:
 		screenKeys = a.meeting.FullHelp()
+	case followScreen:
+		screenKeys = a.follow.FullHelp()
 	default:
 		screenKeys = a.caseload.FullHelp()
 	}

@@ -45,6 +45,7 @@ type fakeBackend struct {
 	attendees  []review.Attendee
 	saves      int
 	heldAt     time.Time
+	letter     string
 }
 
 func newBackend(n int) *fakeBackend {

@@ -52,6 +52,9 @@ func (f *fakeBackend) AddRecommendation(_ context.Context, _ string, r *review.R
 	defer f.mu.Unlock()
 	r.ID = fmt.Sprintf("rec-%d", len(f.recs))
 	f.recs = append(f.recs, *r)
+	if m, ok := f.meetings[r.ReviewID]; ok {
+		m.Recommendations = append(m.Recommendations, *r)
+	}
 	return nil
 }
 
@@ -80,3 +83,46 @@ func (f *fakeBackend) EndMeeting(_ context.Context, _ string, r *child.Review, a
 	f.openReview, f.heldAt = *r, at
 	return nil
 }
+
+func (f *fakeBackend) Meeting(_ context.Context, reviewID string) (review.Meeting, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m, ok := f.meetings[reviewID]; ok {
+		return *m, nil
+	}
+	return review.Meeting{ReviewID: reviewID}, nil
+}
+
+func (f *fakeBackend) Recommendations(context.Context, string) ([]review.Recommendation, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]review.Recommendation(nil), f.recs...), nil
+}
+
+func (f *fakeBackend) MonitoringEntries(context.Context, string) ([]review.Monitoring, error) {
+	return nil, nil
+}
+
+func (f *fakeBackend) SaveLetter(_ context.Context, reviewID, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.letter = text
+	return nil
+}
+
+func (f *fakeBackend) AddProgress(_ context.Context, recID string, p *review.Progress) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.recs {
+		if f.recs[i].ID == recID {
+			f.recs[i].Progress = append(f.recs[i].Progress, *p)
+			if p.Status != "" {
+				f.recs[i].Status = p.Status
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no recommendation %s", recID)
+}
+
+func (f *fakeBackend) AddMonitoring(context.Context, string, *review.Monitoring) error { return nil }

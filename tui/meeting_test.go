@@ -205,3 +205,50 @@ func stableMeetingScreen(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestMeetingThenFollowUp: end a meeting, open its follow-up from the child
+// screen, see the record with the recommendation, mark the decisions
+// circulated and come back.
+func TestMeetingThenFollowUp(t *testing.T) {
+	be := newBackend(60)
+	hs := start(t, be, Ready, 120, 40)
+	target := openMeetingFor(t, hs)
+	hs.typeText("Notes for the record.")
+	hs.keys(ctrlR)
+	hs.typeText("Book the dentist")
+	hs.keys(enter)
+	hs.typeText("carer")
+	hs.keys(enter, enter)
+	hs.typeText("2w")
+	hs.keys(enter)
+	hs.keys(ctrlP, down, enter, ctrlX, press('y'))
+	if hs.app.active != childScreen {
+		t.Fatalf("not back on the child screen:\n%s", hs.screen())
+	}
+	// The fake store does not feed the held review back into the caseload,
+	// so hand it to the child the way a reload from the real store would.
+	held := be.openReview
+	for i, e := range hs.app.caseload.Entries() {
+		if e.Child.ID == target.ID {
+			e.Child.Reviews = append(e.Child.Reviews, held)
+			hs.app.caseload.Entries()[i] = e
+			hs.app.openChild(e)
+		}
+	}
+	hs.keys(press('f'))
+	if hs.app.active != followScreen {
+		t.Fatalf("f did not open the follow-up:\n%s", hs.screen())
+	}
+	hs.mustSee("Notes for the record.")
+	hs.keys(press('3'))
+	hs.mustSee("Book the dentist")
+	hs.keys(press('1'), press('d'))
+	hs.keys(enter)
+	if be.openReview.State != string(review.DecisionsCirculated) || be.openReview.DecisionsCirculated != today {
+		t.Fatalf("decisions not circulated: %+v", be.openReview)
+	}
+	hs.keys(esc)
+	if hs.app.active != childScreen {
+		t.Fatal("esc did not leave the follow-up")
+	}
+}

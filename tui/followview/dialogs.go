@@ -10,6 +10,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/review"
@@ -187,7 +188,7 @@ func (d *confirmDialog) update(msg tea.Msg) (modal, *action) {
 
 func (d *confirmDialog) view(st styles.Styles, w int) string {
 	var b strings.Builder
-	b.WriteString(st.Title.Render(d.title) + "\n\n" + d.body + "\n\n")
+	b.WriteString(st.Title.Render(d.title) + "\n\n" + ansi.Wrap(d.body, max(w-4, 1), "") + "\n\n")
 	b.WriteString(fmt.Sprintf("Press %s for yes, %s for no.", d.keys.Confirm.Help().Key, d.keys.Cancel.Help().Key))
 	if d.err != "" {
 		b.WriteString("\n\n" + st.Error.Render(sanitize.Line(d.err)))

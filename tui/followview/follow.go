@@ -105,6 +105,7 @@ type Model struct {
 
 	modal  modal
 	saving modal // the dialog whose write is in flight; reopened if it fails
+	unsent modal // the dialog whose write failed, holding what was typed
 	status string
 	failed bool // status is a failure, drawn as one
 	width  int
@@ -116,7 +117,7 @@ func New(st styles.Styles, be Backend, s Session) Model {
 	vp := viewport.New()
 	vp.KeyMap = viewport.KeyMap{} // scrolling goes through our own bindings
 	ed := editor.New()
-	ed.Styles = editor.NewStyles(st)
+	ed.SetStyles(editor.NewStyles(st))
 	m := Model{st: st, keys: keys.DefaultFollowUp(), backend: be, s: s, record: vp, editor: ed,
 		letter: autosave.New("follow-letter", be.SaveLetter, s.Now)}
 	text := s.Meeting.Letter
@@ -144,7 +145,8 @@ func (m Model) Capturing() bool { return m.modal != nil || m.editor.Focused() }
 
 // Unsaved reports whether anything typed is not yet committed.
 func (m Model) Unsaved() bool {
-	return m.letter.Busy() || m.editor.Revision() != m.cleanRev || m.saving != nil
+	return m.letter.Busy() || m.editor.Revision() != m.cleanRev || m.saving != nil ||
+		(m.unsent != nil && m.modal == m.unsent)
 }
 
 // Flush writes the letter now, in one command: used before quitting.
@@ -155,8 +157,12 @@ func (m *Model) Flush() tea.Cmd {
 
 // SetSize gives the screen its width and height.
 func (m *Model) SetSize(w, h int) {
+	widthChanged := w != m.width
 	m.width, m.height = w, h
-	m.layoutRecord()
+	m.record.SetHeight(max(m.bodyHeight()-recordHeaderLines, 1))
+	if widthChanged {
+		m.refreshRecord() // the record's lines are wrapped to the width
+	}
 	m.editor.SetSize(max(w-2, 1), max(m.bodyHeight()-1, 1))
 }
 
@@ -199,7 +205,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if !m.letter.Busy() && m.letter.Err() == nil && m.s.Meeting.Letter != m.lastQueued {
 		// Everything handed to the queue has landed: the record shows it.
 		m.s.Meeting.Letter = m.lastQueued
-		m.layoutRecord()
+		m.refreshRecord()
 	}
 	return m, cmd
 }
@@ -313,13 +319,13 @@ func (m *Model) run(act *action) tea.Cmd {
 // with everything typed in it, even if the IRO had closed it meanwhile.
 func (m *Model) finish(err error) bool {
 	d := m.saving
-	m.saving = nil
+	m.saving, m.unsent = nil, nil
 	if err != nil {
 		reason := "NOT SAVED — " + err.Error()
 		m.say(true, "%s", reason)
 		if d != nil {
 			d.failed(reason)
-			m.modal = d
+			m.modal, m.unsent = d, d
 		}
 		return false
 	}
@@ -333,7 +339,7 @@ func (m Model) reviewSaved(msg reviewSaved) Model {
 	if m.finish(msg.err) {
 		m.s.Review = msg.review
 		m.say(false, "%s", msg.what)
-		m.layoutRecord()
+		m.refreshRecord()
 	}
 	return m
 }
@@ -361,7 +367,7 @@ func (m Model) progressAdded(msg progressAdded) Model {
 	m.s.Recommendations = apply(m.s.Recommendations)
 	m.s.Meeting.Recommendations = apply(m.s.Meeting.Recommendations)
 	m.say(false, "Progress saved.")
-	m.layoutRecord()
+	m.refreshRecord()
 	return m
 }
 

@@ -9,7 +9,7 @@ type FollowUp struct {
 	List
 	RecordPart, LetterPart, TrackerPart, MonitoringPart, NextPart, PrevPart key.Binding
 
-	Decisions, RecordSent, Close key.Binding // on the record
+	Decisions, RecordSent, Close     key.Binding // on the record
 	EditLetter, LeaveLetter, Redraft key.Binding
 	Progress, AddMonitoring          key.Binding
 	Confirm, Cancel                  key.Binding // in a yes/no dialog
