@@ -147,3 +147,19 @@ func (f Form) View(st styles.Styles, w int) string {
 func Box(block string, w int) string {
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Width(w).Render(Clip(block, max(w-4, 1)))
 }
+
+// Overlay draws a dialog over a screen, centred, from the screen's second
+// line down, so the screen's title stays in view.
+func Overlay(screen, dialog string, width int) string {
+	lines := strings.Split(screen, "\n")
+	dlines := strings.Split(dialog, "\n")
+	left := max((width-Width(dlines[0]))/2, 0)
+	for i, d := range dlines {
+		row := i + 1
+		if row >= len(lines) {
+			break
+		}
+		lines[row] = strings.Repeat(" ", left) + d
+	}
+	return strings.Join(lines, "\n")
+}

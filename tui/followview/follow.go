@@ -435,7 +435,7 @@ func (m Model) View() string {
 	screen := m.topLine() + "\n" + m.tabBar() + "\n" +
 		components.Frame(body, m.width, m.bodyHeight()) + "\n" + m.statusLine()
 	if m.modal != nil {
-		screen = overlay(screen, m.modal.view(m.st, min(m.width-4, 72)), m.width)
+		screen = components.Overlay(screen, m.modal.view(m.st, min(m.width-4, 72)), m.width)
 	}
 	return components.Frame(screen, m.width, m.height)
 }
@@ -479,19 +479,4 @@ func (m Model) statusLine() string {
 		return m.st.Error.Render(components.Fit(line, m.width))
 	}
 	return m.st.Muted.Render(components.Fit(line, m.width))
-}
-
-// overlay draws a dialog over the screen below its top line, centred.
-func overlay(screen, dialog string, width int) string {
-	lines := strings.Split(screen, "\n")
-	dlines := strings.Split(dialog, "\n")
-	left := max((width-components.Width(dlines[0]))/2, 0)
-	for i, d := range dlines {
-		row := i + 1
-		if row >= len(lines) {
-			break
-		}
-		lines[row] = strings.Repeat(" ", left) + d
-	}
-	return strings.Join(lines, "\n")
 }

@@ -339,7 +339,7 @@ func (m Model) View() string {
 	}
 	body := b.String()
 	if m.modal != nil {
-		body = overlay(body, m.modal.view(m.st, min(m.width-4, 72)), m.width)
+		body = components.Overlay(body, m.modal.view(m.st, min(m.width-4, 72)), m.width)
 	}
 	return components.Frame(body, m.width, m.height)
 }
@@ -405,18 +405,3 @@ func (m Model) notesPane() string {
 }
 
 func indentBlock(s string) string { return " " + strings.ReplaceAll(s, "\n", "\n ") }
-
-// overlay draws a dialog over the top of the body, centred.
-func overlay(body, dialog string, width int) string {
-	lines := strings.Split(body, "\n")
-	dlines := strings.Split(dialog, "\n")
-	left := max((width-components.Width(dlines[0]))/2, 0)
-	for i, d := range dlines {
-		row := i + 1
-		if row >= len(lines) {
-			break
-		}
-		lines[row] = strings.Repeat(" ", left) + d
-	}
-	return strings.Join(lines, "\n")
-}
