@@ -80,3 +80,35 @@ func BenchmarkKeystroke(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNewline is BenchmarkKeystroke for enter and backspace, which
+// split and join paragraphs: the one edit that also shifts the paragraph
+// list (pointers only), so it is watched separately.
+func BenchmarkNewline(b *testing.B) {
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	backspace := tea.KeyPressMsg{Code: tea.KeyBackspace}
+	for _, words := range []int{1000, 10000, 50000} {
+		b.Run(fmt.Sprintf("words=%d", words), func(b *testing.B) {
+			m := New()
+			m.SetSize(80, 20)
+			m.Focus()
+			m.SetText(prose(words))
+			mid := len(m.paras) / 2
+			m.setCursor(mid, len(m.paras[mid].text)/2)
+			b.ReportAllocs()
+			drawn, splitting := 0, true
+			for b.Loop() {
+				msg := enter
+				if !splitting {
+					msg = backspace
+				}
+				splitting = !splitting
+				m, _ = m.Update(msg)
+				drawn += len(m.View())
+			}
+			if drawn == 0 {
+				b.Fatal("nothing drawn")
+			}
+		})
+	}
+}

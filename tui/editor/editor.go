@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iro-app/iro/tui/styles"
 )
@@ -36,7 +37,12 @@ func NewStyles(st styles.Styles) Styles {
 // returns and drop the old one.
 type Model struct {
 	KeyMap KeyMap
-	Styles Styles
+
+	styles Styles
+	// cursorOn and cursorOff wrap the cell under the cursor: the cursor
+	// style's escape codes, worked out once in SetStyles because rendering
+	// the style on every frame was a third of a keystroke's cost.
+	cursorOn, cursorOff string
 
 	paras []*para // never empty: an empty note is one empty paragraph
 	runes int     // runes in the note, newlines included
@@ -53,13 +59,31 @@ type Model struct {
 
 // New is an empty, blurred editor with no size; call SetSize and Focus.
 func New() Model {
-	return Model{
+	m := Model{
 		KeyMap: DefaultKeyMap(),
-		Styles: NewStyles(styles.Default()),
 		paras:  []*para{newPara("")},
 		goal:   -1,
 	}
+	m.SetStyles(NewStyles(styles.Default()))
+	return m
 }
+
+// SetStyles sets how the cursor and placeholder are drawn.
+func (m *Model) SetStyles(s Styles) {
+	m.styles = s
+	// A marker from the private use area stands for the cell. A style that
+	// adds cells of its own (padding, a border) cannot be split this way,
+	// and is rendered in full instead.
+	const marker = "\uE000"
+	on, off, ok := strings.Cut(s.Cursor.Render(marker), marker)
+	if !ok || ansi.StringWidth(on+off) != 0 {
+		on, off = "", ""
+	}
+	m.cursorOn, m.cursorOff = on, off
+}
+
+// Styles is how the editor draws its cursor and placeholder.
+func (m Model) Styles() Styles { return m.styles }
 
 // SetSize sets the cells the editor draws in.
 func (m *Model) SetSize(w, h int) {

@@ -235,7 +235,7 @@ func TestWrap(t *testing.T) {
 		{"日本", 1, []string{"日", "本", ""}},
 	}
 	for _, tt := range tests {
-		rows := wrap(tt.s, tt.w, nil)
+		rows, widths := wrap(tt.s, tt.w, nil, nil)
 		var got []string
 		for i, r := range rows {
 			end := len(tt.s)
@@ -243,6 +243,9 @@ func TestWrap(t *testing.T) {
 				end = rows[i+1]
 			}
 			got = append(got, tt.s[r:end])
+			if cw := ansi.StringWidth(tt.s[r:end]); widths[i] != cw {
+				t.Errorf("wrap(%q, %d) row %d: width %d, measured %d", tt.s, tt.w, i, widths[i], cw)
+			}
 		}
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("wrap(%q, %d) = %q, want %q", tt.s, tt.w, got, tt.want)
@@ -381,9 +384,23 @@ func TestPlaceholder(t *testing.T) {
 	checkView(t, m)
 }
 
-// checkView asserts the View's shape: exactly h lines, each exactly w cells,
-// and the cursor's row on screen when focused.
+// checkView asserts the View's shape and that the cursor is drawn once, on
+// screen, when focused.
 func checkView(t testing.TB, m Model) {
+	t.Helper()
+	checkShape(t, m)
+	if m.focused && m.w > 0 && m.h > 0 {
+		if _, ok := cursorRow(m); !ok {
+			t.Fatalf("cursor %d:%d is off screen (anchor %d:%d, h %d)", m.line, m.col, m.top, m.topRow, m.h)
+		}
+		if n := strings.Count(m.View(), "\x1b[7m"); n != 1 {
+			t.Fatalf("View draws %d cursors, want 1", n)
+		}
+	}
+}
+
+// checkShape asserts the View is exactly h lines, each exactly w cells.
+func checkShape(t testing.TB, m Model) {
 	t.Helper()
 	v := m.View()
 	lines := strings.Split(v, "\n")
@@ -401,14 +418,6 @@ func checkView(t testing.TB, m Model) {
 			t.Fatalf("line %d is %d cells wide, want %d: %q", i, w, m.w, l)
 		}
 	}
-	if m.focused && m.w > 0 {
-		if _, ok := cursorRow(m); !ok {
-			t.Fatalf("cursor %d:%d is off screen (anchor %d:%d, h %d)", m.line, m.col, m.top, m.topRow, m.h)
-		}
-		if strings.Count(v, "\x1b[7m") != 1 {
-			t.Fatalf("View draws %d cursors, want 1", strings.Count(v, "\x1b[7m"))
-		}
-	}
 }
 
 // cursorRow is the screen row the cursor is drawn on.
@@ -424,4 +433,18 @@ func cursorRow(m Model) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+func TestCursorStyle(t *testing.T) {
+	m := withCursor(t, "a|b", 10, 1)
+	if v := m.View(); !strings.Contains(v, "a\x1b[7mb\x1b[m") {
+		t.Errorf("cursor not drawn reversed: %q", v)
+	}
+	st := m.Styles()
+	st.Cursor = st.Cursor.Padding(0, 1) // adds cells: drawn by lipgloss, still fits
+	m.SetStyles(st)
+	checkShape(t, m)
+	if v := ansi.Strip(m.View()); !strings.HasPrefix(v, "a b ") {
+		t.Errorf("padded cursor style: %q", v)
+	}
 }

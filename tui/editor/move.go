@@ -68,7 +68,10 @@ func (m *Model) setCursor(line, col int) {
 func (m *Model) snap(line, col int) int {
 	p := m.paras[line]
 	col = min(max(col, 0), len(p.text))
-	if col == len(p.text) {
+	// Nothing joins an ASCII character onto the cluster before it (the
+	// prepend marks that would are never stored), so most offsets are
+	// boundaries without looking.
+	if col == len(p.text) || p.text[col] < utf8.RuneSelf {
 		return col
 	}
 	rows := p.wrapped(m.w)

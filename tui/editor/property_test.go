@@ -122,7 +122,7 @@ var randomOps = []any{
 // exactly h lines of exactly w cells, and that the cursor is on screen.
 func TestRandomEditsKeepTheViewInShape(t *testing.T) {
 	sizes := [][2]int{{10, 1}, {10, 3}, {10, 6}, {12, 5}, {20, 4}, {80, 20}, {3, 2}, {1, 1}, {2, 3}}
-	for seed := range uint64(12) {
+	for seed := range uint64(8) {
 		for _, sz := range sizes {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			m := New()

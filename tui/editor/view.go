@@ -43,9 +43,9 @@ func (m *Model) placeholder(b *strings.Builder) {
 	}
 	s := ansi.Truncate(Placeholder, m.w, "")
 	n, _ := cluster(s)
-	b.WriteString(m.Styles.Cursor.Render(s[:n]))
-	b.WriteString(m.Styles.Placeholder.Render(s[n:]))
-	pad(b, m.w-cellWidth(s))
+	line := ansi.Truncate(m.cursor(s[:n])+m.styles.Placeholder.Render(s[n:]), m.w, "")
+	b.WriteString(line)
+	pad(b, m.w-ansi.StringWidth(line))
 }
 
 // row draws wrapped row p, with the cursor when it is on it.
@@ -53,7 +53,7 @@ func (m *Model) row(b *strings.Builder, p pos) {
 	par := m.paras[p.line]
 	rows := par.wrapped(m.w)
 	seg := par.text[rows[p.row]:par.rowEnd(rows, p.row)]
-	w := cellWidth(seg)
+	w := par.widths[p.row]
 	cursorHere := m.focused && p.line == m.line && rowOf(rows, m.col) == p.row
 	if !cursorHere {
 		if w > m.w { // one cluster wider than the editor
@@ -72,13 +72,24 @@ func (m *Model) row(b *strings.Builder, p pos) {
 	} else {
 		w++ // the cursor cell after the paragraph's last character
 	}
-	line := seg[:off] + m.Styles.Cursor.Render(under) + rest
+	line := seg[:off] + m.cursor(under) + rest
+	if m.cursorOn == "" { // a cursor style that adds cells
+		w = ansi.StringWidth(line)
+	}
 	if w > m.w {
 		line = ansi.Truncate(line, m.w, "")
 		w = ansi.StringWidth(line)
 	}
 	b.WriteString(line)
 	pad(b, m.w-w)
+}
+
+// cursor draws the cell under the cursor.
+func (m *Model) cursor(cell string) string {
+	if m.cursorOn == "" {
+		return m.styles.Cursor.Render(cell)
+	}
+	return m.cursorOn + cell + m.cursorOff
 }
 
 func pad(b *strings.Builder, n int) {

@@ -12,8 +12,9 @@ import (
 // receiver, can fill the cache for the rows it draws and keep it.
 type para struct {
 	text string
-	// rows holds the byte offset where each wrapped row starts; rows[0] is 0.
-	rows []int
+	// rows holds the byte offset where each wrapped row starts (rows[0] is
+	// 0) and widths its width in cells, so drawing a row measures nothing.
+	rows, widths []int
 	// rowsW is the width rows were computed for; 0 means they are stale.
 	rowsW int
 }
@@ -33,7 +34,7 @@ func (p *para) wrapped(w int) []int {
 		w = 1
 	}
 	if p.rowsW != w {
-		p.rows = wrap(p.text, w, p.rows[:0])
+		p.rows, p.widths = wrap(p.text, w, p.rows[:0], p.widths[:0])
 		p.rowsW = w
 	}
 	return p.rows
@@ -51,10 +52,7 @@ func (p *para) rowEnd(rows []int, r int) int {
 // the start of s (which must not be empty). Widths come from x/ansi so they
 // agree with ansi.StringWidth, which lipgloss and the tests measure with.
 func cluster(s string) (n, w int) {
-	// Printable ASCII followed by ASCII is a cluster of its own (CR LF is the
-	// only ASCII pair that joins, and a note holds no CR): the common case
-	// skips the segmenter.
-	if c := s[0]; c >= 0x20 && c < 0x7f && (len(s) == 1 || s[1] < utf8.RuneSelf) {
+	if plainASCII(s, 0) {
 		return 1, 1
 	}
 	g, w := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
@@ -65,10 +63,24 @@ func cluster(s string) (n, w int) {
 	return len(g), w
 }
 
+// plainASCII reports whether s[i] is a printable ASCII character that is a
+// cluster of its own: one followed by ASCII or by nothing. (CR LF is the
+// only ASCII pair that joins, and a note holds no CR.) It lets the common
+// case skip the grapheme segmenter.
+func plainASCII(s string, i int) bool {
+	c := s[i]
+	return c >= 0x20 && c < 0x7f && (i+1 == len(s) || s[i+1] < utf8.RuneSelf)
+}
+
 // cellWidth is the width of s in cells.
 func cellWidth(s string) int {
 	w := 0
 	for i := 0; i < len(s); {
+		if plainASCII(s, i) {
+			w++
+			i++
+			continue
+		}
 		n, cw := cluster(s[i:])
 		w += cw
 		i += n
@@ -82,7 +94,8 @@ func cellWidth(s string) int {
 // and the end of the paragraph carries one extra cell for the cursor, so the
 // cursor after the last character always fits on the last row. A single
 // cluster wider than w (a CJK character at w=1) gets a row of its own.
-func wrap(s string, w int, rows []int) []int {
+// It appends each row's start to rows and its width to widths.
+func wrap(s string, w int, rows, widths []int) ([]int, []int) {
 	rows = append(rows, 0)
 	start, rowW := 0, 0
 	brk, brkW := -1, 0 // last place a row may start (a word after spaces), and the row's width before it
@@ -90,7 +103,11 @@ func wrap(s string, w int, rows []int) []int {
 	for i := 0; ; {
 		n, cw, space := 0, 1, true // past the end: the cursor cell
 		if i < len(s) {
-			n, cw = cluster(s[i:])
+			if plainASCII(s, i) {
+				n, cw = 1, 1
+			} else {
+				n, cw = cluster(s[i:])
+			}
 			space = s[i] == ' '
 		}
 		if !space && prevSpace && i > start {
@@ -98,18 +115,20 @@ func wrap(s string, w int, rows []int) []int {
 		}
 		if rowW+cw > w && i > start {
 			if brk > start && rowW-brkW+cw <= w {
+				widths = append(widths, brkW)
 				start, rowW = brk, rowW-brkW
 			} else {
+				widths = append(widths, rowW)
 				start, rowW = i, 0
 			}
 			rows = append(rows, start)
 			brk = -1
 		}
+		if i >= len(s) {
+			return rows, append(widths, rowW)
+		}
 		rowW += cw
 		prevSpace = space
-		if i >= len(s) {
-			return rows
-		}
 		i += n
 	}
 }
