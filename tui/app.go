@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -29,6 +30,7 @@ import (
 	"github.com/iro-app/iro/tui/followview"
 	"github.com/iro-app/iro/tui/keys"
 	"github.com/iro-app/iro/tui/meetingview"
+	"github.com/iro-app/iro/tui/prepareview"
 	"github.com/iro-app/iro/tui/styles"
 	"github.com/iro-app/iro/tui/unlockview"
 )
@@ -53,8 +55,10 @@ type Backend interface {
 	Meeting(ctx context.Context, reviewID string) (review.Meeting, error)
 	Recommendations(ctx context.Context, childID string) ([]review.Recommendation, error)
 	MonitoringEntries(ctx context.Context, childID string) ([]review.Monitoring, error)
+	OpenPreparation(ctx context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error)
 	meetingview.Backend
 	followview.Backend
+	prepareview.Backend
 }
 
 // Options configure the app.
@@ -88,6 +92,7 @@ const (
 	childScreen
 	meetingScreen
 	followScreen
+	prepareScreen
 )
 
 // Messages from commands back to the app.
@@ -107,6 +112,10 @@ type (
 		session followview.Session
 		err     error
 	}
+	prepareOpenedMsg struct {
+		session prepareview.Session
+		err     error
+	}
 )
 
 // App is the root model.
@@ -123,6 +132,8 @@ type App struct {
 	inMeet   bool // a meeting model exists (it may still be saving after the IRO left)
 	follow   followview.Model
 	inFollow bool // likewise for the follow-up screen (the letter autosaves)
+	prepare  prepareview.Model
+	inPrep   bool // likewise for preparation (the wishes and feelings autosave)
 	status   string
 	iroName  string
 	loadGen  int
@@ -240,9 +251,21 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case meetingview.Left:
 		a.active = childScreen
 		return a, nil
-	case meetingview.Ended, followview.Done:
+	case meetingview.Ended, followview.Done, prepareview.Done:
 		a.active = childScreen
 		return a, a.startLoad()
+	case childview.StartPrepare:
+		return a, a.openPreparation()
+	case prepareOpenedMsg:
+		if msg.err != nil {
+			a.status = "Could not open the preparation: " + msg.err.Error()
+			return a, nil
+		}
+		a.status = ""
+		a.prepare = prepareview.New(a.opt.Styles, a.opt.Backend, msg.session)
+		a.inPrep, a.active = true, prepareScreen
+		a.resize()
+		return a, a.prepare.Init()
 	case childview.StartFollowUp:
 		return a, a.openFollowUp()
 	case followOpenedMsg:
@@ -274,7 +297,12 @@ func (a App) background(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.follow, cmd = a.follow.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	if !a.inMeet && !a.inFollow {
+	if a.inPrep {
+		var cmd tea.Cmd
+		a.prepare, cmd = a.prepare.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	if !a.inMeet && !a.inFollow && !a.inPrep {
 		return a.updateActive(msg)
 	}
 	return a, tea.Batch(cmds...)
@@ -323,6 +351,8 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.meeting, cmd = a.meeting.Update(msg)
 	case followScreen:
 		a.follow, cmd = a.follow.Update(msg)
+	case prepareScreen:
+		a.prepare, cmd = a.prepare.Update(msg)
 	}
 	return a, cmd
 }
@@ -335,6 +365,9 @@ func (a App) quit() (tea.Model, tea.Cmd) {
 	}
 	if a.inFollow && a.follow.Unsaved() {
 		flush = append(flush, a.follow.Flush())
+	}
+	if a.inPrep && a.prepare.Unsaved() {
+		flush = append(flush, a.prepare.Flush())
 	}
 	return a, tea.Sequence(append(flush, tea.Quit)...)
 }
@@ -349,8 +382,50 @@ func (a App) capturing() bool {
 		return a.meeting.Capturing()
 	case followScreen:
 		return a.follow.Capturing()
+	case prepareScreen:
+		return a.prepare.Capturing()
 	}
 	return false
+}
+
+// nextMeeting is the request for the child's next review: its sequence and
+// due date from the schedule, and the default agenda.
+func nextMeeting(c child.Child, sched timescale.Schedule, today calendar.Date, at time.Time) store.MeetingRequest {
+	seq := len(sched.Meetings)
+	return store.MeetingRequest{
+		ChildID: c.ID, Kind: sched.Kind, Sequence: seq, Due: sched.Next.Due, At: at,
+		Agenda: review.DefaultAgenda(review.AgendaInput{Kind: sched.Kind, Age: c.Age(today), IsFirstReview: seq == 1}),
+	}
+}
+
+// openPreparation opens the preparation of the child's next review, with
+// the recommendations of earlier reviews that still need a word.
+func (a App) openPreparation() tea.Cmd {
+	c, sched := a.child.Entry().Child, a.child.Schedule()
+	be, opt := a.opt.Backend, a.opt
+	return func() tea.Msg {
+		ctx := context.Background()
+		today := opt.Clock.Today()
+		r, m, err := be.OpenPreparation(ctx, nextMeeting(c, sched, today, opt.Clock.Now().UTC()))
+		if err != nil {
+			return prepareOpenedMsg{err: err}
+		}
+		recs, err := be.Recommendations(ctx, c.ID)
+		if err != nil {
+			return prepareOpenedMsg{err: err}
+		}
+		last, _ := latestHeld(c, sched)
+		var previous []review.Recommendation
+		for _, rec := range recs {
+			// Everything from the last review, and anything older still open.
+			if rec.ReviewID != r.ID && (rec.ReviewID == last.ID || rec.Status != review.RecDone) {
+				previous = append(previous, rec)
+			}
+		}
+		return prepareOpenedMsg{session: prepareview.Session{
+			Child: c, Review: r, Meeting: m, Previous: previous, Today: today, Now: opt.Clock.Now, Calendar: opt.Calendar,
+		}}
+	}
 }
 
 // openFollowUp opens the follow-up of the child's latest held review.
@@ -405,12 +480,7 @@ func (a App) openMeeting() tea.Cmd {
 	c, sched := a.child.Entry().Child, a.child.Schedule()
 	be, today, opt := a.opt.Backend, a.opt.Clock.Today(), a.opt
 	return func() tea.Msg {
-		seq := len(sched.Meetings)
-		req := store.MeetingRequest{
-			ChildID: c.ID, Kind: sched.Kind, Sequence: seq, Due: sched.Next.Due, At: opt.Clock.Now().UTC(),
-			Agenda: review.DefaultAgenda(review.AgendaInput{Kind: sched.Kind, Age: c.Age(today), IsFirstReview: seq == 1}),
-		}
-		r, m, err := be.OpenMeeting(context.Background(), req)
+		r, m, err := be.OpenMeeting(context.Background(), nextMeeting(c, sched, today, opt.Clock.Now().UTC()))
 		return meetingOpenedMsg{err: err, session: meetingview.Session{
 			Child: c, Review: r, Meeting: m, Schedule: sched, Today: today, Now: opt.Clock.Now, Calendar: opt.Calendar, Rules: opt.Rules,
 		}}
@@ -480,6 +550,9 @@ func (a *App) resize() {
 	if a.inFollow {
 		a.follow.SetSize(w, h)
 	}
+	if a.inPrep {
+		a.prepare.SetSize(w, h)
+	}
 }
 
 // View draws the header, the active screen (or help) and the footer.
@@ -514,6 +587,8 @@ func (a App) body() string {
 		return a.meeting.View()
 	case a.active == followScreen:
 		return a.follow.View()
+	case a.active == prepareScreen:
+		return a.prepare.View()
 	case a.loadErr != nil:
 		return a.st().Error.Render("Could not load the caseload: "+sanitize.Line(a.loadErr.Error())) +
 			"\n\n" + a.st().Muted.Render("Nothing has been changed. Press q to quit; run `iro check` to look for damage.")
@@ -524,7 +599,7 @@ func (a App) body() string {
 }
 
 func (a App) header() string {
-	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up"}[a.active]
+	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up", prepareScreen: "Prepare"}[a.active]
 	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
 	var right []string
 	if a.opt.Demo {
@@ -567,6 +642,8 @@ func (a App) screenShortHelp() []key.Binding {
 		return a.meeting.ShortHelp()
 	case followScreen:
 		return a.follow.ShortHelp()
+	case prepareScreen:
+		return a.prepare.ShortHelp()
 	}
 	return a.caseload.ShortHelp()
 }
@@ -582,6 +659,8 @@ func (a App) fullHelp() [][]key.Binding {
 		screenKeys = a.meeting.FullHelp()
 	case followScreen:
 		screenKeys = a.follow.FullHelp()
+	case prepareScreen:
+		screenKeys = a.prepare.FullHelp()
 	default:
 		screenKeys = a.caseload.FullHelp()
 	}

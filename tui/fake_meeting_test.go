@@ -126,3 +126,33 @@ func (f *fakeBackend) AddProgress(_ context.Context, recID string, p *review.Pro
 }
 
 func (f *fakeBackend) AddMonitoring(context.Context, string, *review.Monitoring) error { return nil }
+
+func (f *fakeBackend) OpenPreparation(ctx context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error) {
+	r, m, err := f.OpenMeeting(ctx, req)
+	r.State = string(review.Preparing)
+	return r, m, err
+}
+
+func (f *fakeBackend) AddConsultation(_ context.Context, reviewID string, c *review.Consultation) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := f.meetings[reviewID]
+	c.ID = fmt.Sprintf("cons-%d", len(m.Consultations))
+	m.Consultations = append(m.Consultations, *c)
+	return nil
+}
+
+func (f *fakeBackend) SaveWishes(_ context.Context, reviewID, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.meetings[reviewID].WishesAndFeelings = text
+	return nil
+}
+
+func (f *fakeBackend) SaveDocument(context.Context, string, *review.Document) error { return nil }
+func (f *fakeBackend) SaveChecklistItem(context.Context, string, *review.ChecklistItem) error {
+	return nil
+}
+func (f *fakeBackend) AddSection(context.Context, string, *review.Section) error { return nil }
+func (f *fakeBackend) UpdateSection(context.Context, *review.Section) error      { return nil }
+func (f *fakeBackend) DeleteSection(context.Context, string) error               { return nil }

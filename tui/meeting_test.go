@@ -33,7 +33,7 @@ func openMeetingFor(t *testing.T, hs *harness) child.Child {
 	hs.keys(press('/'))
 	hs.typeText(strings.ToLower(target.LAID))
 	hs.keys(enter, enter)
-	hs.mustSee(target.Name(), "m start/resume meeting")
+	hs.mustSee(target.Name(), "m meeting")
 	hs.keys(press('m'))
 	if hs.app.active != meetingScreen {
 		t.Fatalf("m did not open the meeting:\n%s", hs.screen())
@@ -250,5 +250,28 @@ func TestMeetingThenFollowUp(t *testing.T) {
 	hs.keys(esc)
 	if hs.app.active != childScreen {
 		t.Fatal("esc did not leave the follow-up")
+	}
+}
+
+// TestPrepareThenMeeting: the wishes typed while preparing are saved, and the
+// meeting opened afterwards is the same review with the same agenda.
+func TestPrepareThenMeeting(t *testing.T) {
+	be := newBackend(60)
+	hs := start(t, be, Ready, 100, 30)
+	openMeetingFor(t, hs) // opens the child's screen on the way
+	hs.keys(esc)
+	hs.keys(press('p'))
+	if hs.app.active != prepareScreen {
+		t.Fatalf("p did not open the preparation:\n%s", hs.screen())
+	}
+	hs.mustSee("Consultations", "Wishes")
+	hs.keys(press('2'), enter)
+	hs.typeText("I want to stay at my school.")
+	hs.keys(esc, esc)
+	if hs.app.active != childScreen {
+		t.Fatalf("esc did not leave the preparation:\n%s", hs.screen())
+	}
+	if got := be.meetings[be.openReview.ID].WishesAndFeelings; got != "I want to stay at my school." {
+		t.Fatalf("wishes saved as %q", got)
 	}
 }

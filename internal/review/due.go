@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/iro-app/iro/internal/calendar"
 )
@@ -19,7 +18,6 @@ const dueForms = "write a date as 2026-12-04, 4/12/2026 or 04/12/2026 (day first
 
 var (
 	relativeDue = regexp.MustCompile(`^([0-9]+) ?(wd|d|w|m)$`)
-	ukDate      = regexp.MustCompile(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$`)
 )
 
 // maxDueCount keeps shorthand to what a recommendation could sensibly need
@@ -70,22 +68,14 @@ func readDue(s string, today calendar.Date, cal *calendar.Calendar, nextReview c
 			return today.AddMonths(n), nil
 		}
 	}
-	if m := ukDate.FindStringSubmatch(s); m != nil {
-		day, _ := strconv.Atoi(m[1])
-		month, _ := strconv.Atoi(m[2])
-		year, _ := strconv.Atoi(m[3])
-		d := calendar.D(year, time.Month(month), day)
-		// calendar.D rolls 31/02 into March; a date that does not survive
-		// the round trip was never a real one.
-		if d.Day != day || int(d.Month) != month {
-			return calendar.Date{}, fmt.Errorf("%q is not a real date", s)
-		}
-		return d, nil
+	d, err := calendar.ParseUK(s)
+	if err != nil && strings.Contains(err.Error(), "not a real date") {
+		return calendar.Date{}, err
 	}
-	if d, err := calendar.Parse(s); err == nil {
-		return d, nil
+	if err != nil {
+		return calendar.Date{}, fmt.Errorf("cannot read %q as a due date: %s", s, dueForms)
 	}
-	return calendar.Date{}, fmt.Errorf("cannot read %q as a due date: %s", s, dueForms)
+	return d, nil
 }
 
 // DescribeDue shows a resolved due date with how far off it is, so the IRO

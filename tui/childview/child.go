@@ -27,6 +27,9 @@ import (
 // StartMeeting asks the app to start, or resume, the meeting for the next review.
 type StartMeeting struct{ ChildID string }
 
+// StartPrepare asks the app to open the preparation of the next review.
+type StartPrepare struct{ ChildID string }
+
 // StartFollowUp asks the app to open the follow-up of the latest held review.
 type StartFollowUp struct{ ChildID string }
 
@@ -93,6 +96,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(press, m.keys.Meeting) && m.schedule.Kind != "":
 		id := m.entry.Child.ID
 		return m, func() tea.Msg { return StartMeeting{ChildID: id} }
+	case key.Matches(press, m.keys.Prepare) && m.schedule.Kind != "":
+		id := m.entry.Child.ID
+		return m, func() tea.Msg { return StartPrepare{ChildID: id} }
 	case key.Matches(press, m.keys.FollowUp) && m.schedule.Kind != "":
 		id := m.entry.Child.ID
 		return m, func() tea.Msg { return StartFollowUp{ChildID: id} }
@@ -102,12 +108,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 // ShortHelp lists the keys that work now.
 func (m Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Meeting, m.keys.Down, m.keys.Up}
+	return []key.Binding{m.keys.Prepare, m.keys.Meeting, m.keys.FollowUp, m.keys.Down}
 }
 
 // FullHelp lists every key of the screen.
 func (m Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Meeting, m.keys.FollowUp}, {m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}}
+	return [][]key.Binding{{m.keys.Prepare, m.keys.Meeting, m.keys.FollowUp}, {m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}}
 }
 
 // View draws the screen.

@@ -3,10 +3,7 @@ package followview
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -66,45 +63,17 @@ func (a action) done() string {
 	return "Review closed."
 }
 
-// dayForms is shown when a date cannot be read. Circulation and checks are
-// recorded after the event, so the forward shorthand of review.ParseDue
-// (10wd, next review) has no place here.
-const dayForms = "write it as 2026-11-20 or 20/11/2026 (day first)"
-
-var ukDay = regexp.MustCompile(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$`)
-
-// parseDay reads a day the IRO typed, ISO or day first as UK practice
-// writes it, refusing impossible dates rather than rolling them over.
-func parseDay(s string) (calendar.Date, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return calendar.Date{}, errors.New("no date given: " + dayForms)
-	}
-	if m := ukDay.FindStringSubmatch(s); m != nil {
-		day, _ := strconv.Atoi(m[1])
-		month, _ := strconv.Atoi(m[2])
-		year, _ := strconv.Atoi(m[3])
-		d := calendar.D(year, time.Month(month), day)
-		if d.Day != day || int(d.Month) != month {
-			return calendar.Date{}, fmt.Errorf("%q is not a real date", s)
-		}
-		return d, nil
-	}
-	if d, err := calendar.Parse(s); err == nil {
-		return d, nil
-	}
-	return calendar.Date{}, fmt.Errorf("cannot read %q as a date: %s", s, dayForms)
-}
 
 // pastDay reads a day that has already happened: not after today and, when
 // held is set, not before the review was held.
 func pastDay(s string, held, today calendar.Date) (calendar.Date, error) {
-	d, err := parseDay(s)
+	if strings.TrimSpace(s) == "" {
+		return calendar.Date{}, errors.New("no date given: write it as 2026-11-20 or 20/11/2026 (day first)")
+	}
+	d, err := review.ParsePastDay(s, today)
 	switch {
 	case err != nil:
 		return calendar.Date{}, err
-	case d.After(today):
-		return calendar.Date{}, fmt.Errorf("%s is in the future: record it once it has happened", components.Date(d))
 	case !held.IsZero() && d.Before(held):
 		return calendar.Date{}, fmt.Errorf("%s is before the review was held (%s)", components.Date(d), components.Date(held))
 	}

@@ -141,8 +141,8 @@ type Child struct {
 func DefaultChild() Child {
 	return Child{
 		List:     DefaultList(),
-		Meeting:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "start/resume meeting")),
-		Prepare:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prepare review")),
+		Meeting:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "meeting")),
+		Prepare:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prepare")),
 		FollowUp: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow up")),
 	}
 }
