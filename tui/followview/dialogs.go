@@ -63,7 +63,6 @@ func (a action) done() string {
 	return "Review closed."
 }
 
-
 // pastDay reads a day that has already happened: not after today and, when
 // held is set, not before the review was held.
 func pastDay(s string, held, today calendar.Date) (calendar.Date, error) {

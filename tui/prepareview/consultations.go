@@ -155,4 +155,3 @@ func readConsultation(v []string, today calendar.Date) (review.Consultation, int
 	c.Name, c.Summary = v[fieldName], v[fieldSummary]
 	return c, 0, nil
 }
-
