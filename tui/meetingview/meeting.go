@@ -79,7 +79,6 @@ type Model struct {
 	opened    time.Time
 	status    string
 	modal     modal
-	ending    bool
 	width     int
 	height    int
 	isVisible bool
