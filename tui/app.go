@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -17,16 +18,20 @@ import (
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/caseload"
+	"github.com/iro-app/iro/internal/challenge"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/clock"
+	"github.com/iro-app/iro/internal/drift"
 	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/internal/sanitize"
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/internal/vault"
 	"github.com/iro-app/iro/store"
 	"github.com/iro-app/iro/tui/caseloadview"
+	"github.com/iro-app/iro/tui/challengeview"
 	"github.com/iro-app/iro/tui/childview"
 	"github.com/iro-app/iro/tui/components"
+	"github.com/iro-app/iro/tui/driftview"
 	"github.com/iro-app/iro/tui/followview"
 	"github.com/iro-app/iro/tui/keys"
 	"github.com/iro-app/iro/tui/meetingview"
@@ -56,7 +61,10 @@ type Backend interface {
 	Recommendations(ctx context.Context, childID string) ([]review.Recommendation, error)
 	MonitoringEntries(ctx context.Context, childID string) ([]review.Monitoring, error)
 	OpenPreparation(ctx context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error)
+	Challenges(ctx context.Context, childID string) ([]challenge.Challenge, error)
+	DriftFacts(ctx context.Context) ([]drift.Facts, error)
 	meetingview.Backend
+	challengeview.Backend
 	followview.Backend
 	prepareview.Backend
 }
@@ -67,11 +75,14 @@ type Options struct {
 	Clock    clock.Clock
 	Calendar *calendar.Calendar
 	Rules    timescale.Rules
+	Ladder   challenge.Ladder
 	Styles   styles.Styles
 	// Start says what the IRO sees first: Setup on a new database, Unlock on
 	// a locked one, Ready when the caller has unlocked it (the demo).
 	Start Start
 	Demo  bool
+	// Notice is shown in the footer at start, e.g. config file warnings.
+	Notice string
 }
 
 // Start is the first screen.
@@ -93,6 +104,8 @@ const (
 	meetingScreen
 	followScreen
 	prepareScreen
+	challengeScreen
+	driftScreen
 )
 
 // Messages from commands back to the app.
@@ -104,17 +117,13 @@ type (
 		entries []caseload.Entry
 		err     error
 	}
-	meetingOpenedMsg struct {
-		session meetingview.Session
-		err     error
-	}
-	followOpenedMsg struct {
-		session followview.Session
-		err     error
-	}
-	prepareOpenedMsg struct {
-		session prepareview.Session
-		err     error
+	// pageOpenedMsg brings a screen opened from the child (its data read
+	// off the event loop), or why it could not be opened.
+	pageOpenedMsg struct {
+		id   screen
+		page Screen
+		init tea.Cmd
+		err  error
 	}
 )
 
@@ -128,19 +137,16 @@ type App struct {
 	unlock   unlockview.Model
 	caseload caseloadview.Model
 	child    childview.Model
-	meeting  meetingview.Model
-	inMeet   bool // a meeting model exists (it may still be saving after the IRO left)
-	follow   followview.Model
-	inFollow bool // likewise for the follow-up screen (the letter autosaves)
-	prepare  prepareview.Model
-	inPrep   bool // likewise for preparation (the wishes and feelings autosave)
-	status   string
-	iroName  string
-	loadGen  int
-	loading  bool
-	loadErr  error
-	width    int
-	height   int
+	// pages are the screens opened from a child, kept after the IRO leaves
+	// them: their autosaves may still be running.
+	pages   map[screen]Screen
+	status  string
+	iroName string
+	loadGen int
+	loading bool
+	loadErr error
+	width   int
+	height  int
 }
 
 // New builds the app.
@@ -148,7 +154,7 @@ func New(opt Options) App {
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = opt.Styles.HelpKey, opt.Styles.HelpKey
 	h.Styles.ShortDesc, h.Styles.FullDesc = opt.Styles.HelpDesc, opt.Styles.HelpDesc
-	a := App{opt: opt, keys: keys.DefaultGlobal(), help: h, caseload: caseloadview.New(opt.Styles)}
+	a := App{opt: opt, keys: keys.DefaultGlobal(), help: h, caseload: caseloadview.New(opt.Styles), pages: map[screen]Screen{}, status: opt.Notice}
 	switch opt.Start {
 	case Setup:
 		a.unlock = unlockview.NewSetup(opt.Styles)
@@ -238,73 +244,56 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case childview.StartMeeting:
 		return a, a.openMeeting()
-	case meetingOpenedMsg:
-		if msg.err != nil {
-			a.status = "Could not open the meeting: " + msg.err.Error()
-			return a, nil
-		}
-		a.status = ""
-		a.meeting = meetingview.New(a.opt.Styles, a.opt.Backend, msg.session)
-		a.inMeet, a.active = true, meetingScreen
-		a.resize()
-		return a, a.meeting.Init()
-	case meetingview.Left:
-		a.active = childScreen
-		return a, nil
-	case meetingview.Ended, followview.Done, prepareview.Done:
-		a.active = childScreen
-		return a, a.startLoad()
 	case childview.StartPrepare:
 		return a, a.openPreparation()
-	case prepareOpenedMsg:
-		if msg.err != nil {
-			a.status = "Could not open the preparation: " + msg.err.Error()
-			return a, nil
-		}
-		a.status = ""
-		a.prepare = prepareview.New(a.opt.Styles, a.opt.Backend, msg.session)
-		a.inPrep, a.active = true, prepareScreen
-		a.resize()
-		return a, a.prepare.Init()
 	case childview.StartFollowUp:
 		return a, a.openFollowUp()
-	case followOpenedMsg:
+	case pageOpenedMsg:
 		if msg.err != nil {
 			a.status = msg.err.Error()
 			return a, nil
 		}
 		a.status = ""
-		a.follow = followview.New(a.opt.Styles, a.opt.Backend, msg.session)
-		a.inFollow, a.active = true, followScreen
+		a.pages[msg.id], a.active = msg.page, msg.id
 		a.resize()
-		return a, a.follow.Init()
+		return a, msg.init
+	case meetingview.Left:
+		a.active = childScreen
+		return a, nil
+	case meetingview.Ended, followview.Done, prepareview.Done, challengeview.Done:
+		a.active = childScreen
+		return a, a.startLoad()
+	case childview.StartChallenges:
+		return a, a.openChallenges(nil)
+	case followview.RaiseChallenge:
+		return a, a.openChallenges(&challengeview.Draft{ReviewID: msg.Recommendation.ReviewID, RecommendationID: msg.Recommendation.ID,
+			Issue: "Recommendation not done: " + msg.Recommendation.Text, Category: challenge.DriftDelay})
+	case caseloadview.OpenDrift:
+		return a, a.openDrift()
+	case driftview.Done:
+		a.active = caseloadScreen
+		return a, nil
+	case driftview.Jump:
+		return a.jump(msg.Item)
 	}
 	return a.background(msg)
 }
 
-// background hands a message that is not a key to every screen that may be
-// waiting for it: autosave replies and timers belong to the meeting or the
-// follow-up even after the IRO has left their screens.
+// background hands a message that is not a key to every open page: autosave
+// replies and timers belong to the meeting, the preparation or the follow-up
+// even after the IRO has left their screens.
 func (a App) background(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmds []tea.Cmd
-	if a.inMeet {
-		var cmd tea.Cmd
-		a.meeting, cmd = a.meeting.Update(msg)
-		cmds = append(cmds, cmd)
-	}
-	if a.inFollow {
-		var cmd tea.Cmd
-		a.follow, cmd = a.follow.Update(msg)
-		cmds = append(cmds, cmd)
-	}
-	if a.inPrep {
-		var cmd tea.Cmd
-		a.prepare, cmd = a.prepare.Update(msg)
-		cmds = append(cmds, cmd)
-	}
-	if !a.inMeet && !a.inFollow && !a.inPrep {
+	if len(a.pages) == 0 {
 		return a.updateActive(msg)
 	}
+	pages := make(map[screen]Screen, len(a.pages))
+	cmds := make([]tea.Cmd, 0, len(a.pages))
+	for id, p := range a.pages {
+		var cmd tea.Cmd
+		pages[id], cmd = p.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	a.pages = pages
 	return a, tea.Batch(cmds...)
 }
 
@@ -347,12 +336,12 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.caseload, cmd = a.caseload.Update(msg)
 	case childScreen:
 		a.child, cmd = a.child.Update(msg)
-	case meetingScreen:
-		a.meeting, cmd = a.meeting.Update(msg)
-	case followScreen:
-		a.follow, cmd = a.follow.Update(msg)
-	case prepareScreen:
-		a.prepare, cmd = a.prepare.Update(msg)
+	default:
+		if p, ok := a.pages[a.active]; ok {
+			pages := maps.Clone(a.pages)
+			pages[a.active], cmd = p.Update(msg)
+			a.pages = pages
+		}
 	}
 	return a, cmd
 }
@@ -360,14 +349,10 @@ func (a App) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 // quit writes any text not yet saved, then stops.
 func (a App) quit() (tea.Model, tea.Cmd) {
 	var flush []tea.Cmd
-	if a.inMeet && a.meeting.Unsaved() {
-		flush = append(flush, a.meeting.Flush())
-	}
-	if a.inFollow && a.follow.Unsaved() {
-		flush = append(flush, a.follow.Flush())
-	}
-	if a.inPrep && a.prepare.Unsaved() {
-		flush = append(flush, a.prepare.Flush())
+	for _, p := range a.pages {
+		if p.Unsaved() {
+			flush = append(flush, p.Flush())
+		}
 	}
 	return a, tea.Sequence(append(flush, tea.Quit)...)
 }
@@ -378,14 +363,61 @@ func (a App) capturing() bool {
 		return a.unlock.Capturing()
 	case caseloadScreen:
 		return a.caseload.Capturing()
-	case meetingScreen:
-		return a.meeting.Capturing()
-	case followScreen:
-		return a.follow.Capturing()
-	case prepareScreen:
-		return a.prepare.Capturing()
+	}
+	if p, ok := a.pages[a.active]; ok {
+		return p.Capturing()
 	}
 	return false
+}
+
+// openChallenges opens the child's challenges, with the raise form filled
+// in from draft when there is one.
+func (a App) openChallenges(draft *challengeview.Draft) tea.Cmd {
+	c, be, opt, name := a.child.Entry().Child, a.opt.Backend, a.opt, a.iroName
+	return func() tea.Msg {
+		list, err := be.Challenges(context.Background(), c.ID)
+		if err != nil {
+			return pageOpenedMsg{err: err}
+		}
+		v := challengeview.New(opt.Styles, be, challengeview.Session{Child: c, Challenges: list, Ladder: opt.Ladder, IROName: name,
+			Today: opt.Clock.Today(), Now: opt.Clock.Now, Calendar: opt.Calendar, Raise: draft})
+		return pageOpenedMsg{id: challengeScreen, page: adapt[challengeview.Model](v), init: v.Init()}
+	}
+}
+
+// openDrift gathers the whole caseload's drift off the event loop.
+func (a App) openDrift() tea.Cmd {
+	be, opt := a.opt.Backend, a.opt
+	return func() tea.Msg {
+		facts, err := be.DriftFacts(context.Background())
+		if err != nil {
+			return pageOpenedMsg{err: err}
+		}
+		items := drift.List(facts, opt.Clock.Today(), opt.Calendar, opt.Rules, opt.Ladder)
+		return pageOpenedMsg{id: driftScreen, page: adapt[driftview.Model](driftview.New(opt.Styles, items))}
+	}
+}
+
+// jump opens the place where a drift item is fixed: the child, and from
+// there the follow-up, the preparation or the challenges.
+func (a App) jump(it drift.Item) (tea.Model, tea.Cmd) {
+	for _, e := range a.caseload.Entries() {
+		if e.Child.ID != it.ChildID {
+			continue
+		}
+		a.openChild(e)
+		switch it.Jump.Screen {
+		case "follow_up", "tracker":
+			return a, a.openFollowUp()
+		case "prepare":
+			return a, a.openPreparation()
+		case "challenge":
+			return a, a.openChallenges(nil)
+		}
+		return a, nil
+	}
+	a.status = "That child is no longer on the caseload."
+	return a, nil
 }
 
 // nextMeeting is the request for the child's next review: its sequence and
@@ -408,13 +440,13 @@ func (a App) openPreparation() tea.Cmd {
 		today := opt.Clock.Today()
 		r, m, err := be.OpenPreparation(ctx, nextMeeting(c, sched, today, opt.Clock.Now().UTC()))
 		if err != nil {
-			return prepareOpenedMsg{err: err}
+			return pageOpenedMsg{err: fmt.Errorf("could not open the preparation: %w", err)}
 		}
 		recs, err := be.Recommendations(ctx, c.ID)
 		if err != nil {
-			return prepareOpenedMsg{err: err}
+			return pageOpenedMsg{err: err}
 		}
-		last, _ := latestHeld(c, sched)
+		last, _ := drift.LastHeldReview(c)
 		var previous []review.Recommendation
 		for _, rec := range recs {
 			// Everything from the last review, and anything older still open.
@@ -422,9 +454,10 @@ func (a App) openPreparation() tea.Cmd {
 				previous = append(previous, rec)
 			}
 		}
-		return prepareOpenedMsg{session: prepareview.Session{
+		p := prepareview.New(opt.Styles, be, prepareview.Session{
 			Child: c, Review: r, Meeting: m, Previous: previous, Today: today, Now: opt.Clock.Now, Calendar: opt.Calendar,
-		}}
+		})
+		return pageOpenedMsg{id: prepareScreen, page: adapt[prepareview.Model](p), init: p.Init()}
 	}
 }
 
@@ -433,47 +466,36 @@ func (a App) openFollowUp() tea.Cmd {
 	c, sched := a.child.Entry().Child, a.child.Schedule()
 	be, opt, name := a.opt.Backend, a.opt, a.iroName
 	return func() tea.Msg {
-		r, ok := latestHeld(c, sched)
+		r, ok := drift.LastHeldReview(c)
 		if !ok {
-			return followOpenedMsg{err: errors.New("no review has been held in this cycle yet: nothing to follow up")}
+			return pageOpenedMsg{err: errors.New("no review has been held in this cycle yet: nothing to follow up")}
 		}
 		ctx := context.Background()
 		m, err := be.Meeting(ctx, r.ID)
 		if err != nil {
-			return followOpenedMsg{err: err}
+			return pageOpenedMsg{err: err}
 		}
 		recs, err := be.Recommendations(ctx, c.ID)
 		if err != nil {
-			return followOpenedMsg{err: err}
+			return pageOpenedMsg{err: err}
 		}
 		mon, err := be.MonitoringEntries(ctx, c.ID)
 		if err != nil {
-			return followOpenedMsg{err: err}
+			return pageOpenedMsg{err: err}
 		}
 		var when timescale.Meeting
 		if r.Sequence >= 1 && r.Sequence <= len(sched.Meetings) {
 			when = sched.Meetings[r.Sequence-1]
 		}
-		return followOpenedMsg{session: followview.Session{
+		f := followview.New(opt.Styles, be, followview.Session{
 			Child: c, Review: r, Meeting: m, Schedule: when, MeetingName: timescale.MeetingName(r.Kind, r.Sequence),
 			NextReview: sched.Next.Due, Recommendations: recs, Monitoring: mon, IROName: name,
 			Today: opt.Clock.Today(), Now: opt.Clock.Now, Calendar: opt.Calendar,
-		}}
+		})
+		return pageOpenedMsg{id: followScreen, page: adapt[followview.Model](f), init: f.Init()}
 	}
 }
 
-// latestHeld is the most recent review of the child's current cycle that
-// has been held.
-func latestHeld(c child.Child, sched timescale.Schedule) (child.Review, bool) {
-	var best child.Review
-	found := false
-	for _, r := range c.Reviews {
-		if r.Kind == sched.Kind && !r.Held.IsZero() && (!found || r.Sequence > best.Sequence) {
-			best, found = r, true
-		}
-	}
-	return best, found
-}
 
 // openMeeting starts or resumes the meeting for the child's next review.
 func (a App) openMeeting() tea.Cmd {
@@ -481,9 +503,13 @@ func (a App) openMeeting() tea.Cmd {
 	be, today, opt := a.opt.Backend, a.opt.Clock.Today(), a.opt
 	return func() tea.Msg {
 		r, m, err := be.OpenMeeting(context.Background(), nextMeeting(c, sched, today, opt.Clock.Now().UTC()))
-		return meetingOpenedMsg{err: err, session: meetingview.Session{
+		if err != nil {
+			return pageOpenedMsg{err: fmt.Errorf("could not open the meeting: %w", err)}
+		}
+		mt := meetingview.New(opt.Styles, be, meetingview.Session{
 			Child: c, Review: r, Meeting: m, Schedule: sched, Today: today, Now: opt.Clock.Now, Calendar: opt.Calendar, Rules: opt.Rules,
-		}}
+		})
+		return pageOpenedMsg{id: meetingScreen, page: adapt[meetingview.Model](mt), init: mt.Init()}
 	}
 }
 
@@ -544,14 +570,8 @@ func (a *App) resize() {
 	if a.active == childScreen {
 		a.child.SetSize(w, h)
 	}
-	if a.inMeet {
-		a.meeting.SetSize(w, h)
-	}
-	if a.inFollow {
-		a.follow.SetSize(w, h)
-	}
-	if a.inPrep {
-		a.prepare.SetSize(w, h)
+	for _, p := range a.pages {
+		p.SetSize(w, h)
 	}
 }
 
@@ -583,12 +603,8 @@ func (a App) body() string {
 		return a.unlock.View()
 	case a.active == childScreen:
 		return a.child.View()
-	case a.active == meetingScreen:
-		return a.meeting.View()
-	case a.active == followScreen:
-		return a.follow.View()
-	case a.active == prepareScreen:
-		return a.prepare.View()
+	case a.pages[a.active] != nil:
+		return a.pages[a.active].View()
 	case a.loadErr != nil:
 		return a.st().Error.Render("Could not load the caseload: "+sanitize.Line(a.loadErr.Error())) +
 			"\n\n" + a.st().Muted.Render("Nothing has been changed. Press q to quit; run `iro check` to look for damage.")
@@ -599,7 +615,8 @@ func (a App) body() string {
 }
 
 func (a App) header() string {
-	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up", prepareScreen: "Prepare"}[a.active]
+	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up", prepareScreen: "Prepare",
+		challengeScreen: "Challenges", driftScreen: "Drift"}[a.active]
 	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
 	var right []string
 	if a.opt.Demo {
@@ -638,12 +655,9 @@ func (a App) screenShortHelp() []key.Binding {
 		return a.unlock.ShortHelp()
 	case childScreen:
 		return a.child.ShortHelp()
-	case meetingScreen:
-		return a.meeting.ShortHelp()
-	case followScreen:
-		return a.follow.ShortHelp()
-	case prepareScreen:
-		return a.prepare.ShortHelp()
+	}
+	if p, ok := a.pages[a.active]; ok {
+		return p.ShortHelp()
 	}
 	return a.caseload.ShortHelp()
 }
@@ -655,14 +669,12 @@ func (a App) fullHelp() [][]key.Binding {
 		screenKeys = a.unlock.FullHelp()
 	case childScreen:
 		screenKeys = a.child.FullHelp()
-	case meetingScreen:
-		screenKeys = a.meeting.FullHelp()
-	case followScreen:
-		screenKeys = a.follow.FullHelp()
-	case prepareScreen:
-		screenKeys = a.prepare.FullHelp()
-	default:
+	case caseloadScreen:
 		screenKeys = a.caseload.FullHelp()
+	default:
+		if p, ok := a.pages[a.active]; ok {
+			screenKeys = p.FullHelp()
+		}
 	}
 	return append(screenKeys, []key.Binding{a.keys.Back, a.keys.Help, a.keys.HelpAnywhere, a.keys.Quit, a.keys.ForceQuit})
 }

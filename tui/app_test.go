@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iro-app/iro/internal/calendar"
+	"github.com/iro-app/iro/internal/challenge"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/clock"
 	"github.com/iro-app/iro/internal/demo"
@@ -46,6 +47,7 @@ type fakeBackend struct {
 	saves      int
 	heldAt     time.Time
 	letter     string
+	challenges []challenge.Challenge
 }
 
 func newBackend(n int) *fakeBackend {
@@ -90,7 +92,7 @@ func (f *fakeBackend) SetSetting(_ context.Context, key, value string) error {
 
 func newApp(be *fakeBackend, start Start) App {
 	return New(Options{Backend: be, Clock: clock.Fixed{Day: today}, Calendar: calendar.Default(),
-		Rules: timescale.DefaultRules(), Styles: styles.Default(), Start: start, Demo: true})
+		Rules: timescale.DefaultRules(), Ladder: challenge.DefaultLadder(), Styles: styles.Default(), Start: start, Demo: true})
 }
 
 // harness drives an App like the Bubble Tea runtime does: each command is

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/iro-app/iro/internal/challenge"
 	"github.com/iro-app/iro/internal/child"
+	"github.com/iro-app/iro/internal/drift"
 	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/store"
 )
@@ -156,3 +158,49 @@ func (f *fakeBackend) SaveChecklistItem(context.Context, string, *review.Checkli
 func (f *fakeBackend) AddSection(context.Context, string, *review.Section) error { return nil }
 func (f *fakeBackend) UpdateSection(context.Context, *review.Section) error      { return nil }
 func (f *fakeBackend) DeleteSection(context.Context, string) error               { return nil }
+
+func (f *fakeBackend) Challenges(_ context.Context, childID string) ([]challenge.Challenge, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []challenge.Challenge
+	for _, c := range f.challenges {
+		if c.ChildID == childID {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeBackend) RaiseChallengeNow(_ context.Context, c *challenge.Challenge) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c.ID = fmt.Sprintf("challenge-%d", len(f.challenges))
+	for i := range c.Steps {
+		c.Steps[i].ID = fmt.Sprintf("%s-step-%d", c.ID, i)
+	}
+	f.challenges = append(f.challenges, *c)
+	return nil
+}
+
+func (f *fakeBackend) AppendChallengeStepNow(_ context.Context, id string, s *challenge.Step) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.challenges {
+		if f.challenges[i].ID == id {
+			s.ID = fmt.Sprintf("%s-step-%d", id, len(f.challenges[i].Steps))
+			f.challenges[i].Steps = append(f.challenges[i].Steps, *s)
+			return nil
+		}
+	}
+	return fmt.Errorf("no challenge %s", id)
+}
+
+func (f *fakeBackend) DriftFacts(context.Context) ([]drift.Facts, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	facts := make([]drift.Facts, len(f.children))
+	for i, c := range f.children {
+		facts[i] = drift.Facts{Child: c}
+	}
+	return facts, nil
+}

@@ -56,7 +56,7 @@ func TestMeetingNotesAutosaveAcrossSections(t *testing.T) {
 		t.Fatalf("notes not saved: %q / %q", notes[0].Notes, notes[1].Notes)
 	}
 	hs.mustSee("saved ")
-	if hs.app.meeting.Unsaved() {
+	if hs.app.pages[meetingScreen].Unsaved() {
 		t.Error("meeting reports unsaved text after the autosave")
 	}
 	// q is text in a meeting, never quit

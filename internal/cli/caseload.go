@@ -10,7 +10,6 @@ import (
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/caseload"
 	"github.com/iro-app/iro/internal/sanitize"
-	"github.com/iro-app/iro/internal/timescale"
 )
 
 func init() { register(newCaseload) }
@@ -45,7 +44,11 @@ func newCaseload(a *app) *cobra.Command {
 				return err
 			}
 			today := a.clock.Today()
-			entries := caseload.Build(children, today, cal, timescale.DefaultRules())
+			rules, _, _, err := a.settings()
+			if err != nil {
+				return err
+			}
+			entries := caseload.Build(children, today, cal, rules)
 			if asJSON {
 				out := make([]caseloadJSON, len(entries))
 				for i, e := range entries {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iro-app/iro/internal/demo"
+	"github.com/iro-app/iro/internal/drift"
 	"github.com/iro-app/iro/internal/paths"
 	"github.com/iro-app/iro/internal/vault"
 	"github.com/iro-app/iro/store"
@@ -102,7 +103,23 @@ func seedDemo(ctx context.Context, db *store.DB, a *app, children int) error {
 		return err
 	}
 	kids := demo.Caseload(a.clock.Today(), children, demo.DefaultSeed)
-	return db.Update(ctx, func(tx *store.Tx) error { return store.AddChildren(tx, kids) })
+	return db.Update(ctx, func(tx *store.Tx) error {
+		if err := store.AddChildren(tx, kids); err != nil {
+			return err
+		}
+		for _, c := range kids {
+			held, ok := drift.LastHeldReview(c)
+			if !ok {
+				continue
+			}
+			if cons, ok := demo.Consultation(c, held); ok {
+				if err := tx.AddConsultation(held.ID, &cons); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // removeDemo deletes a demo database and its WAL files, after checking that

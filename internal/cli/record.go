@@ -46,7 +46,11 @@ func newRecord(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sched, _ := timescale.ScheduleFor(c, cal, timescale.DefaultRules())
+			rules, _, _, err := a.settings()
+			if err != nil {
+				return err
+			}
+			sched, _ := timescale.ScheduleFor(c, cal, rules)
 			r, ok := pickReview(c, sched.Kind, sequence)
 			if !ok {
 				if sequence > 0 {

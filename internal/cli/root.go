@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iro-app/iro/internal/clock"
+	"github.com/iro-app/iro/internal/config"
 	"github.com/iro-app/iro/internal/paths"
 )
 
@@ -38,6 +39,7 @@ type app struct {
 	stderr io.Writer
 	clock  clock.Clock
 	dbFlag string
+	cfg    *config.Config
 }
 
 // dbPath resolves --db, IRO_DB and the XDG default.

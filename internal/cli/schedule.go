@@ -68,7 +68,11 @@ func newScheduleCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := timescale.Plan(cal, kind, from, heldOn, timescale.DefaultRules())
+			rules, _, _, err := a.settings()
+			if err != nil {
+				return err
+			}
+			s, err := timescale.Plan(cal, kind, from, heldOn, rules)
 			if err != nil {
 				return usagef("schedule: %v", err)
 			}

@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iro-app/iro/internal/logging"
-	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/store"
 	"github.com/iro-app/iro/tui"
 	"github.com/iro-app/iro/tui/styles"
@@ -48,6 +48,10 @@ func (a *app) runTUI(ctx context.Context, db *store.DB, start tui.Start) error {
 	if err != nil {
 		return err
 	}
+	rules, ladder, warnings, err := a.settings()
+	if err != nil {
+		return err
+	}
 	stopLog := logging.Start()
 	defer stopLog()
 	slog.Info("tui start", "demo", isDemo, "start", int(start))
@@ -55,7 +59,9 @@ func (a *app) runTUI(ctx context.Context, db *store.DB, start tui.Start) error {
 		Backend:  db,
 		Clock:    a.clock,
 		Calendar: cal,
-		Rules:    timescale.DefaultRules(),
+		Rules:    rules,
+		Ladder:   ladder,
+		Notice:   strings.Join(warnings, "; "),
 		Styles:   styles.Default(),
 		Start:    start,
 		Demo:     isDemo,

@@ -23,6 +23,9 @@ import (
 // OpenChild asks the app to open a child's screen.
 type OpenChild struct{ Entry caseload.Entry }
 
+// OpenDrift asks the app to open the drift dashboard.
+type OpenDrift struct{}
+
 // chrome is the lines above the rows: title, filter line, column header.
 const chrome = 3
 
@@ -103,6 +106,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.byName = !m.byName
 		m.sort()
 		m.refilter(current)
+	case key.Matches(press, m.keys.Drift):
+		return m, func() tea.Msg { return OpenDrift{} }
 	case key.Matches(press, m.keys.Filter):
 		m.editing = true
 		return m, m.filter.Focus()
@@ -193,13 +198,13 @@ func (m Model) ShortHelp() []key.Binding {
 	if m.editing {
 		return []key.Binding{m.fkeys.Apply, m.fkeys.Clear}
 	}
-	return []key.Binding{m.keys.Open, m.keys.Filter, m.keys.Sort}
+	return []key.Binding{m.keys.Open, m.keys.Filter, m.keys.Sort, m.keys.Drift}
 }
 
 // FullHelp lists every key of the screen, in columns.
 func (m Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Open, m.keys.Filter, m.keys.Sort},
+		{m.keys.Open, m.keys.Filter, m.keys.Sort, m.keys.Drift},
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
 		{m.fkeys.Apply, m.fkeys.Clear},
 	}

@@ -11,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/caseload"
@@ -29,6 +28,9 @@ type StartMeeting struct{ ChildID string }
 
 // StartPrepare asks the app to open the preparation of the next review.
 type StartPrepare struct{ ChildID string }
+
+// StartChallenges asks the app to open the child's challenges.
+type StartChallenges struct{ ChildID string }
 
 // StartFollowUp asks the app to open the follow-up of the latest held review.
 type StartFollowUp struct{ ChildID string }
@@ -96,6 +98,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(press, m.keys.Meeting) && m.schedule.Kind != "":
 		id := m.entry.Child.ID
 		return m, func() tea.Msg { return StartMeeting{ChildID: id} }
+	case key.Matches(press, m.keys.Challenges):
+		id := m.entry.Child.ID
+		return m, func() tea.Msg { return StartChallenges{ChildID: id} }
 	case key.Matches(press, m.keys.Prepare) && m.schedule.Kind != "":
 		id := m.entry.Child.ID
 		return m, func() tea.Msg { return StartPrepare{ChildID: id} }
@@ -108,12 +113,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 // ShortHelp lists the keys that work now.
 func (m Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Prepare, m.keys.Meeting, m.keys.FollowUp, m.keys.Down}
+	return []key.Binding{m.keys.Prepare, m.keys.Meeting, m.keys.FollowUp, m.keys.Challenges}
 }
 
 // FullHelp lists every key of the screen.
 func (m Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Prepare, m.keys.Meeting, m.keys.FollowUp}, {m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}}
+	return [][]key.Binding{{m.keys.Prepare, m.keys.Meeting, m.keys.FollowUp, m.keys.Challenges}, {m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom}}
 }
 
 // View draws the screen.
@@ -310,9 +315,7 @@ func (m Model) field(label, value string) string {
 	return "  " + m.st.Muted.Render(components.Fit(label, 13)) + value + "\n"
 }
 
-func (m Model) wrap(s string) string {
-	return lipgloss.NewStyle().Width(max(m.width, 1)).Render(s)
-}
+func (m Model) wrap(s string) string { return components.Wrap(s, m.width) }
 
 func daysInWords(left int, s caseload.Status) string {
 	switch {

@@ -6,6 +6,7 @@ package components
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iro-app/iro/internal/calendar"
@@ -80,3 +81,8 @@ func Date(d calendar.Date) string {
 
 // Width is the number of cells s takes on screen (ANSI-aware).
 func Width(s string) int { return ansi.StringWidth(s) }
+
+// Wrap breaks text into lines of at most w cells at word boundaries.
+func Wrap(s string, w int) string {
+	return lipgloss.NewStyle().Width(max(w, 1)).Render(s)
+}

@@ -95,6 +95,10 @@ func (f Form) Update(msg tea.Msg) (Form, tea.Cmd, FormResult) {
 		case key.Matches(press, f.keys.Cancel):
 			return f, nil, FormCancelled
 		case key.Matches(press, f.keys.Submit):
+			// enter takes the completion on offer, as the grey text promised.
+			if f.hasSuggestion() {
+				f.inputs[f.focus].SetValue(f.inputs[f.focus].CurrentSuggestion())
+			}
 			if f.focus == len(f.inputs)-1 {
 				f.err = ""
 				return f, nil, FormSubmitted

@@ -52,6 +52,10 @@ type Session struct {
 	Calendar        *calendar.Calendar
 }
 
+// RaiseChallenge asks the app to start a challenge about a recommendation
+// that has drifted.
+type RaiseChallenge struct{ Recommendation review.Recommendation }
+
 // Done tells the app the IRO left the follow-up (the letter is saved or saving).
 type Done struct{ ChildID string }
 
@@ -404,7 +408,7 @@ func (m Model) ShortHelp() []key.Binding {
 	case letterPart:
 		return []key.Binding{k.EditLetter, k.Redraft, k.NextPart, k.Back}
 	case trackerPart:
-		return []key.Binding{k.Progress, k.Down, k.Up, k.NextPart, k.Back}
+		return []key.Binding{k.Progress, k.Challenge, k.Down, k.NextPart, k.Back}
 	}
 	return []key.Binding{k.AddMonitoring, k.Down, k.Up, k.NextPart, k.Back}
 }
@@ -414,7 +418,7 @@ func (m Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.RecordPart, k.LetterPart, k.TrackerPart, k.MonitoringPart, k.NextPart, k.PrevPart, k.Back},
-		{k.Decisions, k.RecordSent, k.Close, k.EditLetter, k.LeaveLetter, k.Redraft, k.Progress, k.AddMonitoring},
+		{k.Decisions, k.RecordSent, k.Close, k.EditLetter, k.LeaveLetter, k.Redraft, k.Progress, k.Challenge, k.AddMonitoring},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 	}
 }

@@ -40,6 +40,10 @@ func (m Model) trackerKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.recCursor = next
 		return m, nil
 	}
+	if key.Matches(msg, m.keys.Challenge) && len(m.s.Recommendations) > 0 {
+		r := m.s.Recommendations[m.recCursor]
+		return m, func() tea.Msg { return RaiseChallenge{Recommendation: r} }
+	}
 	if key.Matches(msg, m.keys.Progress) && len(m.s.Recommendations) > 0 {
 		m.status = ""
 		m.modal = newProgressDialog(m.s.Recommendations[m.recCursor])

@@ -9,11 +9,11 @@ type FollowUp struct {
 	List
 	RecordPart, LetterPart, TrackerPart, MonitoringPart, NextPart, PrevPart key.Binding
 
-	Decisions, RecordSent, Close     key.Binding // on the record
-	EditLetter, LeaveLetter, Redraft key.Binding
-	Progress, AddMonitoring          key.Binding
-	Confirm, Cancel                  key.Binding // in a yes/no dialog
-	Back                             key.Binding
+	Decisions, RecordSent, Close       key.Binding // on the record
+	EditLetter, LeaveLetter, Redraft   key.Binding
+	Progress, Challenge, AddMonitoring key.Binding
+	Confirm, Cancel                    key.Binding // in a yes/no dialog
+	Back                               key.Binding
 }
 
 // DefaultFollowUp is the follow-up keymap.
@@ -36,6 +36,7 @@ func DefaultFollowUp() FollowUp {
 		LeaveLetter:    b("esc", "stop editing", "esc"),
 		Redraft:        b("g", "new draft", "g"),
 		Progress:       b("enter", "add progress", "enter"),
+		Challenge:      b("c", "challenge", "c"),
 		AddMonitoring:  b("a", "add check", "a"),
 		Confirm:        b("y", "yes", "y"),
 		Cancel:         b("esc", "no", "esc", "n"),

@@ -41,7 +41,7 @@ func DefaultList() List {
 // Caseload acts on the caseload table.
 type Caseload struct {
 	List
-	Open, Filter, Sort key.Binding
+	Open, Filter, Sort, Drift key.Binding
 }
 
 // DefaultCaseload is the caseload keymap.
@@ -51,6 +51,7 @@ func DefaultCaseload() Caseload {
 		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort due/name")),
+		Drift:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "drift")),
 	}
 }
 
@@ -134,15 +135,16 @@ func DefaultDialog() Dialog {
 // Child acts on the child screen.
 type Child struct {
 	List
-	Meeting, Prepare, FollowUp key.Binding
+	Meeting, Prepare, FollowUp, Challenges key.Binding
 }
 
 // DefaultChild is the child-screen keymap.
 func DefaultChild() Child {
 	return Child{
-		List:     DefaultList(),
-		Meeting:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "meeting")),
-		Prepare:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prepare")),
-		FollowUp: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow up")),
+		List:       DefaultList(),
+		Meeting:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "meeting")),
+		Prepare:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prepare")),
+		FollowUp:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow up")),
+		Challenges: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "challenges")),
 	}
 }
