@@ -496,7 +496,6 @@ func (a App) openFollowUp() tea.Cmd {
 	}
 }
 
-
 // openMeeting starts or resumes the meeting for the child's next review.
 func (a App) openMeeting() tea.Cmd {
 	c, sched := a.child.Entry().Child, a.child.Schedule()
