@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/iro-app/iro/internal/challenge"
+	"github.com/iro-app/iro/internal/demo"
+	"github.com/iro-app/iro/store"
+)
+
+// TestChallengeFromRecommendation: hold a meeting with a recommendation,
+// raise a challenge about it from the follow-up tracker, escalate it once,
+// and find both steps in the database after quitting.
+func TestChallengeFromRecommendation(t *testing.T) {
+	requireTmux(t)
+	bin := buildIRO(t)
+	env := testEnv(t)
+	db := filepath.Join(t.TempDir(), "demo.db")
+	cmd := exec.Command(bin, "demo", "--no-tui", "--db", db)
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("iro demo: %v\n%s", err, out)
+	}
+	c := schoolAgeLookedAfter(t, db)
+
+	tm := openTerm(t, 100, 30, env, bin+" demo --db "+db)
+	openChild(tm, c)
+	tm.keys("m")
+	tm.waitFor("Agenda")
+	tm.keys("C-r")
+	tm.waitFor("What needs to happen")
+	for _, v := range []string{"Refer to CAMHS", "social worker", "Priya Shah", "2w"} {
+		tm.typeText(v)
+		tm.keys("Enter")
+	}
+	tm.waitFor("Recommendations 1")
+	tm.keys("C-p")
+	tm.waitFor("How did the child take part?")
+	tm.keys("Down", "Enter")
+	tm.waitFor("Participation PN1")
+	tm.keys("C-x")
+	tm.waitFor("Decisions to circulate by")
+	tm.keys("y")
+	tm.waitFor("Next deadlines")
+	tm.keys("f")
+	tm.waitFor("Tracker")
+	tm.keys("3")
+	tm.waitFor("Refer to CAMHS")
+	tm.keys("c")
+	tm.waitFor("Raise a challenge")
+	tm.waitFor("Recommendation not done: Refer to CAMHS")
+	// About and issue are filled in; decision, remedy, stage (1), addressee, sent (today).
+	for _, v := range []string{"", "", "Decision not to refer", "A CAMHS referral this week", "", "Sam Lee", ""} {
+		tm.typeText(v)
+		tm.keys("Enter")
+	}
+	tm.waitFor("Letter to Sam Lee")
+	tm.keys("e")
+	tm.waitFor("Escalate")
+	for _, v := range []string{"", "Ali Khan", "", "No reply from the social worker"} {
+		tm.typeText(v)
+		tm.keys("Enter")
+	}
+	tm.waitFor("Letter to Ali Khan")
+	tm.waitFor("Team manager")
+	tm.keys("Escape")
+	tm.waitFor("Next deadlines")
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
+
+	ctx := context.Background()
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Unlock(ctx, []byte(demo.Passphrase)); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Challenges(ctx, c.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("challenges: %d, %v", len(list), err)
+	}
+	ch := list[0]
+	if ch.RecommendationID == "" || ch.Category != challenge.DriftDelay {
+		t.Errorf("challenge not linked to the recommendation: %+v", ch)
+	}
+	kinds := []challenge.StepKind{}
+	for _, st := range ch.Steps {
+		kinds = append(kinds, st.Kind)
+	}
+	if len(ch.Steps) != 3 || ch.Steps[0].Addressee != "Sam Lee" || ch.Steps[1].Outcome != challenge.Escalated ||
+		ch.Steps[2].Addressee != "Ali Khan" || ch.Steps[2].Stage != 1 {
+		t.Fatalf("steps %v: %+v", kinds, ch.Steps)
+	}
+}
