@@ -266,8 +266,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case childview.StartChallenges:
 		return a, a.openChallenges(nil)
 	case followview.RaiseChallenge:
-		return a, a.openChallenges(&challengeview.Draft{ReviewID: msg.Recommendation.ReviewID, RecommendationID: msg.Recommendation.ID,
-			Issue: "Recommendation not done: " + msg.Recommendation.Text, Category: challenge.DriftDelay})
+		draft := &challengeview.Draft{ReviewID: msg.ReviewID}
+		if r := msg.Recommendation; r.ID != "" {
+			draft.RecommendationID, draft.Category = r.ID, challenge.DriftDelay
+			draft.Issue = "Recommendation not done: " + r.Text
+		}
+		return a, a.openChallenges(draft)
 	case caseloadview.OpenDrift:
 		return a, a.openDrift()
 	case driftview.Done:

@@ -69,6 +69,7 @@ type Model struct {
 	modal  *dialog
 	status string
 	letter bool // show the latest letter in full
+	scroll int  // first line of the detail pane shown (long letters)
 	width  int
 	height int
 }
@@ -112,16 +113,20 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	n := len(m.s.Challenges)
 	switch {
 	case key.Matches(msg, m.keys.Up):
-		m.cursor = max(m.cursor-1, 0)
+		m.cursor, m.scroll = max(m.cursor-1, 0), 0
 	case key.Matches(msg, m.keys.Down):
-		m.cursor = min(m.cursor+1, max(n-1, 0))
+		m.cursor, m.scroll = min(m.cursor+1, max(n-1, 0)), 0
+	case key.Matches(msg, m.keys.PageDown):
+		m.scroll += max(m.height/2, 1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.scroll = max(m.scroll-max(m.height/2, 1), 0)
 	case key.Matches(msg, m.keys.Back):
 		id := m.s.Child.ID
 		return m, func() tea.Msg { return Done{ChildID: id} }
 	case key.Matches(msg, m.keys.Raise):
 		m.modal = newRaiseDialog(m.s, Draft{})
 	case key.Matches(msg, m.keys.Letter):
-		m.letter = !m.letter
+		m.letter, m.scroll = !m.letter, 0
 	case n == 0:
 		m.status = "No challenge yet: press n to raise one."
 	case key.Matches(msg, m.keys.Escalate):
@@ -232,14 +237,14 @@ func (m Model) ShortHelp() []key.Binding {
 	if m.modal != nil {
 		return m.modal.help()
 	}
-	return []key.Binding{m.keys.Raise, m.keys.Escalate, m.keys.Response, m.keys.Outcome, m.keys.Letter, m.keys.Back}
+	return []key.Binding{m.keys.Raise, m.keys.Escalate, m.keys.Response, m.keys.Outcome, m.keys.Back}
 }
 
 // FullHelp lists every key of the screen.
 func (m Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Raise, m.keys.Escalate, m.keys.Response, m.keys.Outcome, m.keys.Correct},
-		{m.keys.Up, m.keys.Down, m.keys.Letter, m.keys.Back},
+		{m.keys.Up, m.keys.Down, m.keys.PageDown, m.keys.PageUp, m.keys.Letter, m.keys.Back},
 	}
 }
 
@@ -274,13 +279,19 @@ func (m Model) View() string {
 		for i, c := range m.s.Challenges {
 			b.WriteString(m.row(c, i == m.cursor, widths) + "\n")
 		}
-		b.WriteString("\n" + m.detail(m.selected()))
+		b.WriteString("\n" + m.scrolled(m.detail(m.selected())))
 	}
 	body := b.String()
 	if m.modal != nil {
 		body = components.Overlay(components.Frame(body, m.width, m.height), m.modal.view(m.st, min(m.width-4, 76)), m.width)
 	}
 	return components.Frame(body, m.width, m.height)
+}
+
+// scrolled drops the detail lines scrolled past, keeping at least the last.
+func (m Model) scrolled(detail string) string {
+	lines := strings.Split(detail, "\n")
+	return strings.Join(lines[min(m.scroll, max(len(lines)-2, 0)):], "\n")
 }
 
 func (m Model) row(c challenge.Challenge, selected bool, widths []int) string {

@@ -53,8 +53,11 @@ type Session struct {
 }
 
 // RaiseChallenge asks the app to start a challenge about a recommendation
-// that has drifted.
-type RaiseChallenge struct{ Recommendation review.Recommendation }
+// that has drifted, or (Recommendation zero) about the review itself.
+type RaiseChallenge struct {
+	ReviewID       string
+	Recommendation review.Recommendation
+}
 
 // Done tells the app the IRO left the follow-up (the letter is saved or saving).
 type Done struct{ ChildID string }
@@ -404,7 +407,7 @@ func (m Model) ShortHelp() []key.Binding {
 	}
 	switch m.part {
 	case recordPart:
-		return []key.Binding{k.Decisions, k.RecordSent, k.Close, k.Down, k.NextPart, k.Back}
+		return []key.Binding{k.Decisions, k.RecordSent, k.Close, k.Challenge, k.NextPart, k.Back}
 	case letterPart:
 		return []key.Binding{k.EditLetter, k.Redraft, k.NextPart, k.Back}
 	case trackerPart:

@@ -23,6 +23,9 @@ const recordHeaderLines = 3
 func (m Model) recordKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Challenge):
+		id := m.s.Review.ID
+		return m, func() tea.Msg { return RaiseChallenge{ReviewID: id} }
 	case key.Matches(msg, k.Up):
 		m.record.ScrollUp(1)
 	case key.Matches(msg, k.Down):

@@ -42,7 +42,7 @@ func (m Model) trackerKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	}
 	if key.Matches(msg, m.keys.Challenge) && len(m.s.Recommendations) > 0 {
 		r := m.s.Recommendations[m.recCursor]
-		return m, func() tea.Msg { return RaiseChallenge{Recommendation: r} }
+		return m, func() tea.Msg { return RaiseChallenge{ReviewID: r.ReviewID, Recommendation: r} }
 	}
 	if key.Matches(msg, m.keys.Progress) && len(m.s.Recommendations) > 0 {
 		m.status = ""
