@@ -212,7 +212,7 @@ func outcome(h history, s Step, l Ladder) (Step, error) {
 func outcomeLabels() string {
 	var labels []string
 	for _, o := range outcomes {
-		labels = append(labels, o.label)
+		labels = append(labels, o.Label)
 	}
 	return strings.Join(labels, ", ")
 }
@@ -245,7 +245,7 @@ func Raise(c Challenge, l Ladder, cal *calendar.Calendar) (Challenge, error) {
 func categoryLabels() string {
 	var labels []string
 	for _, o := range categories {
-		labels = append(labels, o.label)
+		labels = append(labels, o.Label)
 	}
 	return strings.Join(labels, ", ")
 }

@@ -22,7 +22,7 @@ const (
 // of the given age; a pathway plan only exists from 16.
 func Documents(age int) []DocumentKind {
 	var kinds []DocumentKind
-	for _, k := range valuesOf(documentKinds) {
+	for _, k := range documentKinds.Values() {
 		if k != DocPathwayPlan || age >= 16 {
 			kinds = append(kinds, k)
 		}

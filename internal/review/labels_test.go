@@ -85,8 +85,8 @@ func TestEnums(t *testing.T) {
 			}
 			if got, err := c.parse("nonsense"); err == nil {
 				t.Errorf("Parse(nonsense) = %q, want an error", got)
-			} else if !strings.Contains(err.Error(), c.values[0]) {
-				t.Errorf("Parse(nonsense) error %q does not list the values", err)
+			} else if !strings.Contains(err.Error(), c.labels[len(c.labels)-1]) {
+				t.Errorf("Parse(nonsense) error %q does not list the choices", err)
 			}
 			if got := c.label("nonsense"); got != "nonsense" {
 				t.Errorf("Label of an unknown value = %q, want it unchanged", got)

@@ -22,7 +22,7 @@ var next = map[State][]State{
 
 func stateIndex(s State) int {
 	for i, o := range states {
-		if o.value == s {
+		if o.Value == s {
 			return i
 		}
 	}
