@@ -215,7 +215,7 @@ var columns = []components.Column{
 	{Title: "Name", Flex: 3, Min: 14, Max: 28},
 	{Title: "Age", Width: 3, Right: true},
 	{Title: "LS", Width: 3},
-	{Title: "Placement", Flex: 2, Min: 6},
+	{Title: "Placement", Flex: 2, Min: 6, Max: 90},
 	{Title: "OOA", Width: 3},
 	{Title: "Next event", Flex: 3, Min: 15, Max: 28},
 	{Title: "Due", Width: 11},
@@ -282,7 +282,11 @@ func (m Model) row(e caseload.Entry, widths []int, selected bool) string {
 	legal, placement := "—", "—"
 	if e.InCare {
 		legal = e.Episode.LegalStatus
-		placement = e.Episode.Placement + " " + ssda903.PlacementShort(e.Episode.Placement)
+		words := ssda903.PlacementShort(e.Episode.Placement)
+		if full, ok := ssda903.Placement(e.Episode.Placement); ok && widths[4] >= 45 {
+			words = full // a wide terminal has room for the code's full meaning
+		}
+		placement = e.Episode.Placement + " " + words
 	} else if e.Kind == child.CP {
 		legal, placement = "CP", "child protection plan"
 	}

@@ -12,41 +12,46 @@ type Column struct {
 }
 
 // Layout gives each column its width for a table total cells wide, with one
-// space between columns. Flexible columns first get their Min, then share the
-// rest by weight up to their Max; whatever is left goes to the last flexible
-// column without a Max.
+// space between columns. Flexible columns first get their Min, then share
+// the rest by weight, each up to its Max (0: no limit); what a capped column
+// cannot take goes round again to the others.
 func Layout(cols []Column, total int) []int {
 	widths := make([]int, len(cols))
 	free := total - (len(cols) - 1)
-	weight := 0
 	for i, c := range cols {
 		if c.Flex == 0 {
 			widths[i] = c.Width
 		} else {
 			widths[i] = c.Min
-			weight += c.Flex
 		}
 		free -= widths[i]
 	}
-	if free <= 0 || weight == 0 {
-		return widths
-	}
-	share := free
-	for i, c := range cols {
-		if c.Flex == 0 {
-			continue
+	for free > 0 {
+		weight := 0
+		for i, c := range cols {
+			if c.Flex > 0 && (c.Max == 0 || widths[i] < c.Max) {
+				weight += c.Flex
+			}
 		}
-		add := share * c.Flex / weight
-		if c.Max > 0 && widths[i]+add > c.Max {
-			add = max(c.Max-widths[i], 0)
+		if weight == 0 {
+			break
 		}
-		widths[i] += add
-		free -= add
-	}
-	for i := len(cols) - 1; i >= 0 && free > 0; i-- {
-		if cols[i].Flex > 0 && cols[i].Max == 0 {
-			widths[i] += free
-			free = 0
+		given, round := 0, free
+		for i, c := range cols {
+			if c.Flex == 0 || (c.Max > 0 && widths[i] >= c.Max) {
+				continue
+			}
+			add := max(round*c.Flex/weight, 1)
+			if c.Max > 0 {
+				add = min(add, c.Max-widths[i])
+			}
+			add = min(add, free)
+			widths[i] += add
+			free -= add
+			given += add
+		}
+		if given == 0 {
+			break
 		}
 	}
 	return widths
