@@ -53,6 +53,7 @@ const SettingIROName = "iro_name"
 type Backend interface {
 	Initialise(ctx context.Context, passphrase []byte, demo bool, p vault.Params) error
 	Unlock(ctx context.Context, passphrase []byte) error
+	Lock()
 	Caseload(ctx context.Context) ([]child.Child, error)
 	Setting(ctx context.Context, key string) (string, bool, error)
 	SetSetting(ctx context.Context, key, value string) error
@@ -83,7 +84,16 @@ type Options struct {
 	Demo  bool
 	// Notice is shown in the footer at start, e.g. config file warnings.
 	Notice string
+	// IdleLock locks the app after this long without a key (never off).
+	IdleLock time.Duration
 }
+
+// How often the app checks whether to lock itself, and the jump in the wall
+// clock between two checks that means the laptop was asleep.
+const (
+	lockCheckEvery = 5 * time.Second
+	sleepJump      = 30 * time.Second
+)
 
 // Start is the first screen.
 type Start int
@@ -125,7 +135,14 @@ type (
 		init tea.Cmd
 		err  error
 	}
+	lockCheckMsg struct{}
 )
+
+// resume remembers where the IRO was when iro locked itself.
+type resume struct {
+	screen  screen
+	childID string
+}
 
 // App is the root model.
 type App struct {
@@ -142,6 +159,11 @@ type App struct {
 	pages   map[screen]Screen
 	status  string
 	iroName string
+
+	lastKey   time.Time // the IRO's last key, for the idle lock
+	lastCheck time.Time // the last lock check, to notice a sleep
+	resume    resume    // where to return after unlocking a lock
+
 	loadGen int
 	loading bool
 	loadErr error
@@ -155,6 +177,7 @@ func New(opt Options) App {
 	h.Styles.ShortKey, h.Styles.FullKey = opt.Styles.HelpKey, opt.Styles.HelpKey
 	h.Styles.ShortDesc, h.Styles.FullDesc = opt.Styles.HelpDesc, opt.Styles.HelpDesc
 	a := App{opt: opt, keys: keys.DefaultGlobal(), help: h, caseload: caseloadview.New(opt.Styles), pages: map[screen]Screen{}, status: opt.Notice}
+	a.lastKey, a.lastCheck = opt.Clock.Now(), opt.Clock.Now()
 	switch opt.Start {
 	case Setup:
 		a.unlock = unlockview.NewSetup(opt.Styles)
@@ -170,9 +193,13 @@ func New(opt Options) App {
 // Init starts loading the caseload when the database is already open.
 func (a App) Init() tea.Cmd {
 	if a.opt.Start == Ready {
-		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen))
+		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen), lockCheck())
 	}
-	return nil
+	return lockCheck()
+}
+
+func lockCheck() tea.Cmd {
+	return tea.Tick(lockCheckEvery, func(time.Time) tea.Msg { return lockCheckMsg{} })
 }
 
 // startLoad begins a new generation of the caseload; replies to older ones
@@ -212,7 +239,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.resize()
 		return a, nil
 	case tea.KeyPressMsg:
+		a.lastKey = a.opt.Clock.Now()
 		return a.handleKey(msg)
+	case tea.PasteMsg:
+		a.lastKey = a.opt.Clock.Now()
+		return a.updateActive(msg)
+	case lockCheckMsg:
+		return a.checkLock()
 	case unlockview.SetupRequested:
 		return a, a.setup(msg)
 	case unlockview.UnlockRequested:
@@ -234,11 +267,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil // a newer load is on its way
 		}
 		a.loading, a.loadErr = false, msg.err
-		if msg.err == nil {
-			a.caseload.SetEntries(msg.entries)
-			a.refreshChild()
+		if msg.err != nil {
+			return a, nil
 		}
-		return a, nil
+		a.caseload.SetEntries(msg.entries)
+		a.refreshChild()
+		return a.resumeAfterUnlock()
 	case caseloadview.OpenChild:
 		a.openChild(msg.Entry)
 		return a, nil
@@ -372,6 +406,81 @@ func (a App) capturing() bool {
 		return p.Capturing()
 	}
 	return false
+}
+
+// checkLock locks iro after IdleLock without a key, or when the wall clock
+// jumped (the laptop slept): a lid closed on a train must not leave a
+// child's record open when it is opened again.
+func (a App) checkLock() (tea.Model, tea.Cmd) {
+	now := a.opt.Clock.Now()
+	slept := now.Sub(a.lastCheck) > sleepJump
+	a.lastCheck = now
+	if a.active == unlockScreen || a.opt.Start == Setup && a.iroName == "" {
+		return a, lockCheck()
+	}
+	switch {
+	case slept:
+		return a.lock("iro locked itself while the laptop was asleep. Your work is saved.")
+	case a.opt.IdleLock > 0 && now.Sub(a.lastKey) >= a.opt.IdleLock:
+		return a.lock(fmt.Sprintf("iro locked itself after %d minutes without a key. Your work is saved.", int(a.opt.IdleLock.Minutes())))
+	}
+	return a, lockCheck()
+}
+
+// lock writes any typed text, wipes the data key and drops every decrypted
+// record from the screen, remembering where the IRO was.
+func (a App) lock(reason string) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, p := range a.pages {
+		if p.Unsaved() {
+			cmds = append(cmds, p.Flush())
+		}
+	}
+	be := a.opt.Backend
+	cmds = append(cmds, func() tea.Msg { be.Lock(); return nil })
+	a.resume = resume{screen: a.active}
+	if a.active != caseloadScreen && a.active != driftScreen {
+		a.resume.childID = a.child.ChildID()
+	}
+	a.pages = map[screen]Screen{}
+	a.caseload = caseloadview.New(a.opt.Styles)
+	a.child = childview.Model{}
+	a.showHelp, a.status = false, ""
+	a.unlock = unlockview.Locked(a.opt.Styles, reason)
+	a.active = unlockScreen
+	a.resize()
+	return a, tea.Sequence(append(cmds, lockCheck())...)
+}
+
+// resumeAfterUnlock takes the IRO back to where they were when iro locked
+// itself; the screens read their records afresh, so typed text comes back
+// from the database.
+func (a App) resumeAfterUnlock() (tea.Model, tea.Cmd) {
+	r := a.resume
+	a.resume = resume{}
+	if r.childID == "" {
+		if r.screen == driftScreen {
+			return a, a.openDrift()
+		}
+		return a, nil
+	}
+	for _, e := range a.caseload.Entries() {
+		if e.Child.ID != r.childID {
+			continue
+		}
+		a.openChild(e)
+		switch r.screen {
+		case meetingScreen:
+			return a, a.openMeeting()
+		case prepareScreen:
+			return a, a.openPreparation()
+		case followScreen:
+			return a, a.openFollowUp()
+		case challengeScreen:
+			return a, a.openChallenges(nil)
+		}
+	}
+	return a, nil
 }
 
 // openChallenges opens the child's challenges, with the raise form filled

@@ -4,16 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/challenge"
@@ -24,6 +20,7 @@ import (
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/internal/vault"
 	"github.com/iro-app/iro/tui/styles"
+	"github.com/iro-app/iro/tui/tuitest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -95,12 +92,14 @@ func newApp(be *fakeBackend, start Start) App {
 		Rules: timescale.DefaultRules(), Ladder: challenge.DefaultLadder(), Styles: styles.Default(), Start: start, Demo: true})
 }
 
-// harness drives an App like the Bubble Tea runtime does: each command is
-// run and its message fed back, so a test sees the state a user would.
+// harness drives an App like the Bubble Tea runtime does (see tuitest).
+// The autosave timer (250 ms) fires inline; commands that take longer (the
+// meeting's one-second clock) are timers, not work, and never fire.
 type harness struct {
 	t    *testing.T
 	app  App
 	quit bool
+	d    *tuitest.Driver
 }
 
 func start(t *testing.T, be *fakeBackend, s Start, w, h int) *harness {
@@ -111,91 +110,40 @@ func start(t *testing.T, be *fakeBackend, s Start, w, h int) *harness {
 	return hs
 }
 
-func (hs *harness) send(msg tea.Msg) {
-	hs.t.Helper()
+// driver is made on first use, so a harness needs only t and app.
+func (hs *harness) driver() *tuitest.Driver {
+	if hs.d == nil {
+		hs.d = &tuitest.Driver{T: hs.t, Update: hs.update, View: func() string { return hs.app.View().Content },
+			Wait: 400 * time.Millisecond}
+	}
+	return hs.d
+}
+
+// update hands msg to the App; a quit stops it, as it stops the runtime.
+func (hs *harness) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.QuitMsg); ok {
+		hs.quit = true
+		return nil
+	}
 	m, cmd := hs.app.Update(msg)
 	hs.app = m.(App)
-	hs.run(cmd)
+	return cmd
 }
 
-// run executes a command and feeds back what it returns. The autosave timer
-// (250 ms) fires; commands that take longer (the meeting's one-second clock)
-// are timers, not work, and are dropped.
-func (hs *harness) run(cmd tea.Cmd) {
-	hs.t.Helper()
-	if cmd == nil {
-		return
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-done:
-	case <-time.After(400 * time.Millisecond):
-		return
-	}
-	if seq := reflect.ValueOf(msg); seq.Kind() == reflect.Slice && seq.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
-		// tea.Sequence's message is unexported: a list of commands to run in order.
-		for i := range seq.Len() {
-			hs.run(seq.Index(i).Interface().(tea.Cmd))
-		}
-		return
-	}
-	switch msg := msg.(type) {
-	case nil:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			hs.run(c)
-		}
-	case tea.QuitMsg:
-		hs.quit = true
-	default:
-		hs.send(msg)
-	}
+func (hs *harness) send(msg tea.Msg)             { hs.t.Helper(); hs.driver().Send(msg) }
+func (hs *harness) run(cmd tea.Cmd)              { hs.t.Helper(); hs.driver().Run(cmd) }
+func (hs *harness) keys(keys ...tea.KeyPressMsg) { hs.t.Helper(); hs.driver().Keys(keys...) }
+func (hs *harness) typeText(s string)            { hs.t.Helper(); hs.driver().Type(s) }
+func (hs *harness) screen() string               { return hs.driver().Screen() }
+func (hs *harness) mustSee(want ...string)       { hs.t.Helper(); hs.driver().MustSee(want...) }
+func (hs *harness) mustNotSee(unwanted string)   { hs.t.Helper(); hs.driver().MustNotSee(unwanted) }
+
+func press(r rune) tea.KeyPressMsg { return tuitest.Press(r) }
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	tuitest.Golden(t, filepath.Join("testdata", name+".golden"), got, *update)
 }
-
-func (hs *harness) keys(keys ...tea.KeyPressMsg) {
-	hs.t.Helper()
-	for _, k := range keys {
-		hs.send(k)
-	}
-}
-
-// typeText types s as fast as a person can: the keys arrive before any
-// timer they start has fired, and the timers run afterwards.
-func (hs *harness) typeText(s string) {
-	hs.t.Helper()
-	var cmds []tea.Cmd
-	for _, r := range s {
-		m, cmd := hs.app.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-		hs.app = m.(App)
-		cmds = append(cmds, cmd)
-	}
-	for _, cmd := range cmds {
-		hs.run(cmd)
-	}
-}
-
-func (hs *harness) screen() string { return ansi.Strip(hs.app.View().Content) }
-
-func (hs *harness) mustSee(want ...string) {
-	hs.t.Helper()
-	s := hs.screen()
-	for _, w := range want {
-		if !strings.Contains(s, w) {
-			hs.t.Fatalf("screen lacks %q:\n%s", w, s)
-		}
-	}
-}
-
-func (hs *harness) mustNotSee(unwanted string) {
-	hs.t.Helper()
-	if s := hs.screen(); strings.Contains(s, unwanted) {
-		hs.t.Fatalf("screen shows %q:\n%s", unwanted, s)
-	}
-}
-
-func press(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
 
 var (
 	enter = tea.KeyPressMsg{Code: tea.KeyEnter}
@@ -204,21 +152,3 @@ var (
 	ctrlC = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	down  = tea.KeyPressMsg{Code: tea.KeyDown}
 )
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `make golden` to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (run `make golden` if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}

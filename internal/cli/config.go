@@ -12,16 +12,24 @@ import (
 // deadlines and the local dispute-resolution ladder. A malformed file is bad
 // input (exit 2, naming the line); unknown keys are warned about on stderr.
 func (a *app) settings() (timescale.Rules, challenge.Ladder, []string, error) {
+	if err := a.loadConfig(); err != nil {
+		return timescale.Rules{}, challenge.Ladder{}, nil, err
+	}
+	rules := timescale.Rules{DecisionsWorkingDays: a.cfg.DecisionsWorkingDays, RecordWorkingDays: a.cfg.RecordWorkingDays}
+	return rules, a.cfg.Ladder, a.cfg.Warnings, nil
+}
+
+// loadConfig reads the config file the first time a command needs it.
+func (a *app) loadConfig() error {
 	if a.cfg == nil {
 		cfg, err := config.Load()
 		if err != nil {
-			return timescale.Rules{}, challenge.Ladder{}, nil, UsageError{Msg: err.Error()}
+			return UsageError{Msg: err.Error()}
 		}
 		for _, w := range cfg.Warnings {
 			fmt.Fprintln(a.stderr, "iro: warning: "+w)
 		}
 		a.cfg = &cfg
 	}
-	rules := timescale.Rules{DecisionsWorkingDays: a.cfg.DecisionsWorkingDays, RecordWorkingDays: a.cfg.RecordWorkingDays}
-	return rules, a.cfg.Ladder, a.cfg.Warnings, nil
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -62,6 +63,7 @@ func (a *app) runTUI(ctx context.Context, db *store.DB, start tui.Start) error {
 		Rules:    rules,
 		Ladder:   ladder,
 		Notice:   strings.Join(warnings, "; "),
+		IdleLock: time.Duration(a.cfg.IdleLockMinutes) * time.Minute,
 		Styles:   styles.Default(),
 		Start:    start,
 		Demo:     isDemo,

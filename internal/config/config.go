@@ -37,6 +37,7 @@ type Config struct {
 	DecisionsWorkingDays int    // decisions circulated within this many working days of the review
 	RecordWorkingDays    int    // the full record, likewise
 	Ladder               challenge.Ladder
+	IdleLockMinutes      int // lock the TUI after this many idle minutes (1–15; never off)
 
 	// Warnings are lines iro read but ignored or overrode, each starting
 	// "file:line:", for the caller to show once.
@@ -49,6 +50,15 @@ const (
 	keyDecisions   = "records.decisions_working_days"
 	keyRecord      = "records.record_working_days"
 	keyLadderStage = "ladder.stage"
+	keyIdleLock    = "lock.idle_minutes"
+)
+
+// The idle-lock bounds: a laptop with children's data on it always locks,
+// and within a quarter of an hour.
+const (
+	DefaultIdleLockMinutes = 5
+	minIdleLock            = 1
+	maxIdleLock            = 15
 )
 
 // The range for the records deadlines: the same bounds as a ladder stage's,
@@ -62,7 +72,7 @@ const (
 // Default is the configuration when the user has set nothing: DOMAIN.md's
 // 5 and 20 working days, and the typical ladder.
 func Default() Config {
-	return Config{DecisionsWorkingDays: 5, RecordWorkingDays: 20, Ladder: challenge.DefaultLadder()}
+	return Config{DecisionsWorkingDays: 5, RecordWorkingDays: 20, Ladder: challenge.DefaultLadder(), IdleLockMinutes: DefaultIdleLockMinutes}
 }
 
 // maxLine bounds one line, so a config file that is really something else
@@ -122,6 +132,13 @@ func Parse(r io.Reader, name string) (Config, error) {
 				return Config{}, fmt.Errorf("%s:%d: %s %w", name, n, key, err)
 			}
 			cfg.RecordWorkingDays = days
+		case keyIdleLock:
+			m, err := strconv.Atoi(value)
+			if err != nil || m < minIdleLock || m > maxIdleLock {
+				return Config{}, fmt.Errorf("%s:%d: %s must be a whole number of minutes from %d to %d (locking cannot be turned off)",
+					name, n, key, minIdleLock, maxIdleLock)
+			}
+			cfg.IdleLockMinutes = m
 		case keyLadderStage:
 			stage, err := parseStage(value)
 			if err != nil {

@@ -225,3 +225,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestIdleLockMinutes(t *testing.T) {
+	tests := []struct {
+		text    string
+		want    int
+		wantErr string
+	}{
+		{"", DefaultIdleLockMinutes, ""},
+		{"lock.idle_minutes = 1", 1, ""},
+		{"lock.idle_minutes = 15", 15, ""},
+		{"lock.idle_minutes = 0", 0, "cannot be turned off"},
+		{"lock.idle_minutes = 16", 0, "from 1 to 15"},
+		{"lock.idle_minutes = never", 0, "config:1: lock.idle_minutes"},
+	}
+	for _, tt := range tests {
+		cfg, err := Parse(strings.NewReader(tt.text), "config")
+		switch {
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%q: error %v, want %q", tt.text, err, tt.wantErr)
+		case tt.wantErr == "" && (err != nil || cfg.IdleLockMinutes != tt.want):
+			t.Errorf("%q: %d, %v; want %d", tt.text, cfg.IdleLockMinutes, err, tt.want)
+		}
+	}
+}

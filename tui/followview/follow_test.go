@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/tui/styles"
+	"github.com/iro-app/iro/tui/tuitest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -139,116 +139,31 @@ func session() Session {
 	}
 }
 
-// harness drives the screen like the Bubble Tea runtime does: each command
-// is run and its message fed back. Commands that do not answer in 100 ms
-// are timers; they are kept so a test can let them fire.
+// harness drives the screen like the Bubble Tea runtime does (see
+// tuitest); commands that do not answer in 100 ms are timers, kept so a test
+// can let them fire.
 type harness struct {
-	t      *testing.T
-	m      Model
-	timers []chan tea.Msg
-	sent   []tea.Msg // every message commands returned
+	*tuitest.Driver
+	m Model
 }
 
 func start(t *testing.T, be *fakeBackend, w, h int) *harness {
 	t.Helper()
-	hs := &harness{t: t, m: New(styles.Default(), be, session())}
+	hs := &harness{m: New(styles.Default(), be, session())}
+	hs.Driver = tuitest.For(t, &hs.m)
 	hs.m.SetSize(w, h)
-	hs.run(hs.m.Init())
+	hs.Run(hs.m.Init())
 	return hs
-}
-
-func (hs *harness) send(msg tea.Msg) {
-	hs.t.Helper()
-	var cmd tea.Cmd
-	hs.m, cmd = hs.m.Update(msg)
-	hs.run(cmd)
-}
-
-func (hs *harness) run(cmd tea.Cmd) {
-	hs.t.Helper()
-	if cmd == nil {
-		return
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		hs.feed(msg)
-	case <-time.After(100 * time.Millisecond):
-		hs.timers = append(hs.timers, done)
-	}
-}
-
-func (hs *harness) feed(msg tea.Msg) {
-	hs.t.Helper()
-	switch msg := msg.(type) {
-	case nil:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			hs.run(c)
-		}
-	default:
-		hs.sent = append(hs.sent, msg)
-		hs.send(msg)
-	}
-}
-
-// fireTimers waits for the timers started so far and feeds back what they say.
-func (hs *harness) fireTimers() {
-	hs.t.Helper()
-	timers := hs.timers
-	hs.timers = nil
-	for _, c := range timers {
-		select {
-		case msg := <-c:
-			hs.feed(msg)
-		case <-time.After(5 * time.Second):
-			hs.t.Fatal("a timer did not fire")
-		}
-	}
-}
-
-func (hs *harness) keys(keys ...tea.KeyPressMsg) {
-	hs.t.Helper()
-	for _, k := range keys {
-		hs.send(k)
-	}
-}
-
-func (hs *harness) typeText(s string) {
-	hs.t.Helper()
-	for _, r := range s {
-		hs.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
 }
 
 // field replaces what the focused form field holds.
 func (hs *harness) field(s string) {
-	hs.t.Helper()
-	hs.keys(ctrlU)
-	hs.typeText(s)
+	hs.T.Helper()
+	hs.Keys(ctrlU)
+	hs.TypeSlowly(s)
 }
 
-func (hs *harness) screen() string { return ansi.Strip(hs.m.View()) }
-
-func (hs *harness) mustSee(want ...string) {
-	hs.t.Helper()
-	s := hs.screen()
-	for _, w := range want {
-		if !strings.Contains(s, w) {
-			hs.t.Fatalf("screen lacks %q:\n%s", w, s)
-		}
-	}
-}
-
-func (hs *harness) mustNotSee(unwanted string) {
-	hs.t.Helper()
-	if s := hs.screen(); strings.Contains(s, unwanted) {
-		hs.t.Fatalf("screen shows %q:\n%s", unwanted, s)
-	}
-}
-
-func press(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+var press = tuitest.Press
 
 var (
 	enter = tea.KeyPressMsg{Code: tea.KeyEnter}
@@ -261,57 +176,57 @@ var (
 func TestCirculateDecisionsThenRecordThenClose(t *testing.T) {
 	be := &fakeBackend{}
 	hs := start(t, be, 120, 40)
-	hs.mustSee("Review 4 · Amira Khan · held 05 Nov 2026 · held",
+	hs.MustSee("Review 4 · Amira Khan · held 05 Nov 2026 · held",
 		"Decisions  due 12 Nov 2026  !! OVERDUE", "Record     due 03 Dec 2026  !  due soon")
 
-	hs.keys(press('x'))
-	hs.mustSee("Cannot close the review: a review's record must be circulated before it is closed.")
+	hs.Keys(press('x'))
+	hs.MustSee("Cannot close the review: a review's record must be circulated before it is closed.")
 	if hs.m.Capturing() || len(be.reviews) != 0 {
 		t.Fatal("closing before the record was circulated opened a dialog or saved")
 	}
 
-	hs.keys(press('d'))
-	hs.mustSee("Decisions circulated", "Sent on Sun 22 Nov 2026")
-	hs.keys(enter)
+	hs.Keys(press('d'))
+	hs.MustSee("Decisions circulated", "Sent on Sun 22 Nov 2026")
+	hs.Keys(enter)
 	if len(be.reviews) != 1 || be.reviews[0].State != string(review.DecisionsCirculated) || be.reviews[0].DecisionsCirculated != today {
 		t.Fatalf("decisions not saved as circulated today: %+v", be.reviews)
 	}
 	if r := hs.m.Review(); r.Version != 2 || r.State != string(review.DecisionsCirculated) {
 		t.Fatalf("the screen did not take the saved review: %+v", r)
 	}
-	hs.mustSee("· decisions circulated", "✓ sent on 22 Nov 2026 (late)", "Decisions circulated on 22 Nov 2026.")
+	hs.MustSee("· decisions circulated", "✓ sent on 22 Nov 2026 (late)", "Decisions circulated on 22 Nov 2026.")
 	if hs.m.Capturing() {
 		t.Fatal("the dialog stayed open after saving")
 	}
 
-	hs.keys(press('r'), enter)
+	hs.Keys(press('r'), enter)
 	if r := hs.m.Review(); r.Version != 3 || r.State != string(review.RecordCirculated) || r.RecordCirculated != today {
 		t.Fatalf("record not circulated: %+v", r)
 	}
-	hs.mustSee("Record     due 03 Dec 2026  ✓ sent on 22 Nov 2026", "· record circulated")
-	hs.mustNotSee("due soon")
+	hs.MustSee("Record     due 03 Dec 2026  ✓ sent on 22 Nov 2026", "· record circulated")
+	hs.MustNotSee("due soon")
 
-	hs.keys(press('d'))
-	hs.mustSee(`Cannot mark the decisions circulated: cannot go back from "record circulated" to "decisions circulated".`)
+	hs.Keys(press('d'))
+	hs.MustSee(`Cannot mark the decisions circulated: cannot go back from "record circulated" to "decisions circulated".`)
 	if hs.m.Capturing() || len(be.reviews) != 2 {
 		t.Fatal("going back from record to decisions opened a dialog or saved")
 	}
 
-	hs.keys(press('x'))
-	hs.mustSee("Close the review", "cannot change")
-	hs.keys(press('y'))
+	hs.Keys(press('x'))
+	hs.MustSee("Close the review", "cannot change")
+	hs.Keys(press('y'))
 	if r := hs.m.Review(); r.Version != 4 || r.State != string(review.Closed) {
 		t.Fatalf("review not closed: %+v", r)
 	}
-	hs.mustSee("· closed", "Review closed.")
-	hs.keys(press('r'))
-	hs.mustSee("Cannot mark the record circulated: a review that is closed cannot change.")
+	hs.MustSee("· closed", "Review closed.")
+	hs.Keys(press('r'))
+	hs.MustSee("Cannot mark the record circulated: a review that is closed cannot change.")
 }
 
 func TestCirculationDateRefused(t *testing.T) {
 	be := &fakeBackend{}
 	hs := start(t, be, 100, 30)
-	hs.keys(press('d'))
+	hs.Keys(press('d'))
 	for _, c := range []struct{ typed, why string }{
 		{"2026-11-23", "23 Nov 2026 is in the future"},
 		{"01/11/2026", "01 Nov 2026 is before the review was held (05 Nov 2026)"},
@@ -319,98 +234,98 @@ func TestCirculationDateRefused(t *testing.T) {
 		{"last week", `cannot read "last week" as a date`},
 	} {
 		hs.field(c.typed)
-		hs.keys(enter)
-		hs.mustSee(c.why)
+		hs.Keys(enter)
+		hs.MustSee(c.why)
 		if !hs.m.Capturing() || len(be.reviews) != 0 {
 			t.Fatalf("%q: the dialog closed or the review was saved", c.typed)
 		}
 	}
 	hs.field("6/11/2026") // day first, as UK practice writes it
-	hs.keys(enter)
+	hs.Keys(enter)
 	if r := hs.m.Review(); r.DecisionsCirculated != d("2026-11-06") {
 		t.Fatalf("decisions circulated %s, want 2026-11-06", r.DecisionsCirculated)
 	}
-	hs.mustSee("Decisions  due 12 Nov 2026  ✓ sent on 06 Nov 2026\n")
-	hs.mustNotSee("(late)")
+	hs.MustSee("Decisions  due 12 Nov 2026  ✓ sent on 06 Nov 2026\n")
+	hs.MustNotSee("(late)")
 }
 
 func TestFailedSaveLosesNothing(t *testing.T) {
 	be := &fakeBackend{}
 	be.setFail(errors.New("disk I/O error"))
 	hs := start(t, be, 100, 30)
-	hs.keys(press('d'), enter)
-	hs.mustSee("NOT SAVED — disk I/O error", "Decisions circulated")
+	hs.Keys(press('d'), enter)
+	hs.MustSee("NOT SAVED — disk I/O error", "Decisions circulated")
 	if r := hs.m.Review(); r.State != string(review.Held) || !r.DecisionsCirculated.IsZero() || r.Version != 1 {
 		t.Fatalf("a failed save changed the review: %+v", r)
 	}
-	hs.keys(esc) // give up for now
+	hs.Keys(esc) // give up for now
 
-	hs.keys(press('4'), press('a'), enter)
-	hs.typeText("Ms Price (designated teacher)")
-	hs.keys(enter)
-	hs.typeText("PEP meeting date")
-	hs.keys(enter)
-	hs.typeText("Set for 2 December")
-	hs.keys(enter)
-	hs.mustSee("NOT SAVED — disk I/O error", "Ms Price (designated teacher)", "Set for 2 December")
+	hs.Keys(press('4'), press('a'), enter)
+	hs.TypeSlowly("Ms Price (designated teacher)")
+	hs.Keys(enter)
+	hs.TypeSlowly("PEP meeting date")
+	hs.Keys(enter)
+	hs.TypeSlowly("Set for 2 December")
+	hs.Keys(enter)
+	hs.MustSee("NOT SAVED — disk I/O error", "Ms Price (designated teacher)", "Set for 2 December")
 	if !hs.m.Capturing() || !hs.m.Unsaved() || len(hs.m.s.Monitoring) != 1 {
 		t.Fatal("the dialog closed although its check was not saved")
 	}
 	be.setFail(nil)
-	hs.keys(enter) // the failure left the cursor on the last field: enter tries again
+	hs.Keys(enter) // the failure left the cursor on the last field: enter tries again
 	if len(be.monitoring) != 1 || be.monitoring[0].Outcome != "Set for 2 December" {
 		t.Fatalf("retry did not save the check: %+v", be.monitoring)
 	}
 	if hs.m.Capturing() || hs.m.Unsaved() {
 		t.Fatal("the dialog is still open after the retry saved")
 	}
-	hs.mustSee("Monitoring (2)", "Midway check saved.")
+	hs.MustSee("Monitoring (2)", "Midway check saved.")
 }
 
 func TestLetterDraftAndAutosave(t *testing.T) {
 	be := &fakeBackend{}
 	hs := start(t, be, 100, 40)
-	hs.keys(press('2'))
-	hs.mustSee("Letter to Amira", "draft, not saved until you edit it", "Dear Amira,",
+	hs.Keys(press('2'))
+	hs.MustSee("Letter to Amira", "draft, not saved until you edit it", "Dear Amira,",
 		"review meeting on Thursday 5 November", `You said: "I want to see my brother more."`,
 		"- Book a dentist appointment, by 19 November.", "Your next review meeting will be by 5 May 2027.", "Jo Marsden")
 
-	hs.keys(enter)
+	hs.Keys(enter)
 	if !hs.m.Capturing() {
 		t.Fatal("enter did not put the letter editor in focus")
 	}
-	hs.typeText("PS dx") // d and x are text here, not shortcuts
+	hs.TypeSlowly("PS dx") // d and x are text here, not shortcuts
 	if hs.m.modal != nil || hs.m.Review().State != string(review.Held) {
 		t.Fatal("a letter typed into the letter fired a shortcut")
 	}
-	hs.mustSee("saving…")
+	hs.MustSee("saving…")
 	if len(be.letters) != 0 {
 		t.Fatal("saved before the autosave delay")
 	}
-	hs.fireTimers()
+	hs.FireTimers()
 	if len(be.letters) != 1 || !strings.HasSuffix(be.letters[0], "PS dx") || !strings.HasPrefix(be.letters[0], "Dear Amira,") {
 		t.Fatalf("autosave did not save the edited letter: %q", be.letters)
 	}
-	hs.mustSee("saved ")
-	hs.mustNotSee("saving…")
+	hs.MustSee("saved ")
+	hs.MustNotSee("saving…")
 	if hs.m.Unsaved() {
 		t.Fatal("Unsaved after the letter was saved")
 	}
 
-	hs.keys(esc)
+	hs.Keys(esc)
 	if hs.m.Capturing() {
 		t.Fatal("esc did not leave the letter editor")
 	}
-	hs.keys(press('1'), press('G'))
-	hs.mustSee("Letter to the child", "PS dx") // the record carries the saved letter
+	hs.Keys(press('1'), press('G'))
+	hs.MustSee("Letter to the child", "PS dx") // the record carries the saved letter
 
-	hs.keys(press('2'), press('g'))
-	hs.mustSee("Start again from a new draft")
-	hs.keys(esc)
-	hs.mustSee("PS dx")
-	hs.keys(press('g'), press('y'))
-	hs.mustNotSee("PS dx")
-	hs.fireTimers()
+	hs.Keys(press('2'), press('g'))
+	hs.MustSee("Start again from a new draft")
+	hs.Keys(esc)
+	hs.MustSee("PS dx")
+	hs.Keys(press('g'), press('y'))
+	hs.MustNotSee("PS dx")
+	hs.FireTimers()
 	if last := be.letters[len(be.letters)-1]; strings.Contains(last, "PS dx") || !strings.HasPrefix(last, "Dear Amira,") {
 		t.Fatalf("the new draft was not saved: %q", last)
 	}
@@ -419,22 +334,22 @@ func TestLetterDraftAndAutosave(t *testing.T) {
 func TestProgressNoteWithStatusChange(t *testing.T) {
 	be := &fakeBackend{}
 	hs := start(t, be, 120, 40)
-	hs.keys(press('3'))
-	hs.mustSee("Tracker (4, 1 !!)", "!! Book a dentist appointment", "OVERDUE", "18 Nov Emailed to ask")
-	hs.keys(press('j'))
-	hs.mustSee("History Book a dentist appointment", "18 Nov 2026 Emailed to ask if it is booked")
+	hs.Keys(press('3'))
+	hs.MustSee("Tracker (4, 1 !!)", "!! Book a dentist appointment", "OVERDUE", "18 Nov Emailed to ask")
+	hs.Keys(press('j'))
+	hs.MustSee("History Book a dentist appointment", "18 Nov 2026 Emailed to ask if it is booked")
 
-	hs.keys(enter)
-	hs.mustSee("Progress: Book a dentist appointment", "unchanged (open)")
-	hs.typeText("Booked for 1 December")
-	hs.keys(enter)
-	hs.typeText("Sam Lee")
-	hs.keys(enter)
-	hs.typeText("finished")
-	hs.keys(enter)
-	hs.mustSee("The new status is open, in progress, done or not done")
+	hs.Keys(enter)
+	hs.MustSee("Progress: Book a dentist appointment", "unchanged (open)")
+	hs.TypeSlowly("Booked for 1 December")
+	hs.Keys(enter)
+	hs.TypeSlowly("Sam Lee")
+	hs.Keys(enter)
+	hs.TypeSlowly("finished")
+	hs.Keys(enter)
+	hs.MustSee("The new status is open, in progress, done or not done")
 	hs.field("done")
-	hs.keys(enter)
+	hs.Keys(enter)
 
 	got := be.progress["rec-2"]
 	if len(got) != 1 || got[0].Text != "Booked for 1 December" || got[0].Chased != "Sam Lee" ||
@@ -451,35 +366,35 @@ func TestProgressNoteWithStatusChange(t *testing.T) {
 	if session().Recommendations[1].Status != review.RecOpen {
 		t.Fatal("the caller's session was changed")
 	}
-	hs.mustSee("Tracker (4)", "22 Nov 2026 Booked for 1 December", "Sam Lee", "Progress saved.")
-	hs.mustNotSee("OVERDUE")
+	hs.MustSee("Tracker (4)", "22 Nov 2026 Booked for 1 December", "Sam Lee", "Progress saved.")
+	hs.MustNotSee("OVERDUE")
 }
 
 func TestMonitoringEntry(t *testing.T) {
 	be := &fakeBackend{}
 	hs := start(t, be, 120, 40)
-	hs.keys(press('4'))
-	hs.mustSee("Monitoring (1)", "Sam Lee (social worker)", "Dentist booked?")
-	hs.keys(press('a'))
-	hs.mustSee("Midway check", "2026-11-22")
+	hs.Keys(press('4'))
+	hs.MustSee("Monitoring (1)", "Sam Lee (social worker)", "Dentist booked?")
+	hs.Keys(press('a'))
+	hs.MustSee("Midway check", "2026-11-22")
 	hs.field("20/11/2026")
-	hs.keys(enter, enter, enter, enter) // enter on the last field submits
-	hs.mustSee("Say who you spoke to.")
-	hs.typeText("Amira")
-	hs.keys(enter)
-	hs.typeText("How school is going")
-	hs.keys(enter)
-	hs.typeText("Enjoying art; wants a tutor for maths")
-	hs.keys(enter)
+	hs.Keys(enter, enter, enter, enter) // enter on the last field submits
+	hs.MustSee("Say who you spoke to.")
+	hs.TypeSlowly("Amira")
+	hs.Keys(enter)
+	hs.TypeSlowly("How school is going")
+	hs.Keys(enter)
+	hs.TypeSlowly("Enjoying art; wants a tutor for maths")
+	hs.Keys(enter)
 	if len(be.monitoring) != 1 {
 		t.Fatalf("check not saved: %+v", be.monitoring)
 	}
 	if c := be.monitoring[0]; c.On != d("2026-11-20") || c.Contact != "Amira" || c.Checked != "How school is going" {
 		t.Fatalf("check saved wrong: %+v", c)
 	}
-	hs.mustSee("Monitoring (2)", "20 Nov 2026 · Amira", "Enjoying art; wants a tutor for maths")
-	hs.keys(press('k'))
-	hs.mustSee("18 Nov 2026 · Sam Lee (social worker)", "Not yet; chased by email")
+	hs.MustSee("Monitoring (2)", "20 Nov 2026 · Amira", "Enjoying art; wants a tutor for maths")
+	hs.Keys(press('k'))
+	hs.MustSee("18 Nov 2026 · Sam Lee (social worker)", "Not yet; chased by email")
 }
 
 func TestPartsAndLeaving(t *testing.T) {
@@ -488,25 +403,25 @@ func TestPartsAndLeaving(t *testing.T) {
 		key  tea.KeyPressMsg
 		want part
 	}{{tab, letterPart}, {tab, trackerPart}, {tab, monitoringPart}, {tab, recordPart}, {btab, monitoringPart}, {press('2'), letterPart}} {
-		hs.keys(step.key)
+		hs.Keys(step.key)
 		if hs.m.part != step.want {
 			t.Fatalf("after %s the part is %d, want %d", step.key, hs.m.part, step.want)
 		}
 	}
-	hs.keys(press('g'), esc) // esc in a dialog closes the dialog only
-	if len(hs.sent) != 0 {
-		t.Fatalf("esc in a dialog left the screen: %v", hs.sent)
+	hs.Keys(press('g'), esc) // esc in a dialog closes the dialog only
+	if len(hs.Sent) != 0 {
+		t.Fatalf("esc in a dialog left the screen: %v", hs.Sent)
 	}
-	hs.keys(esc)
-	if len(hs.sent) != 1 || hs.sent[0] != (Done{ChildID: "child-1"}) {
-		t.Fatalf("esc did not say the IRO left: %v", hs.sent)
+	hs.Keys(esc)
+	if len(hs.Sent) != 1 || hs.Sent[0] != (Done{ChildID: "child-1"}) {
+		t.Fatalf("esc did not say the IRO left: %v", hs.Sent)
 	}
 }
 
 func TestDataIsSanitised(t *testing.T) {
 	hs := start(t, &fakeBackend{}, 120, 40)
 	for _, p := range []rune{'1', '3'} {
-		hs.keys(press(p), press('G'))
+		hs.Keys(press(p), press('G'))
 		if v := hs.m.View(); strings.Contains(v, "\x1b]") || strings.Contains(v, "\a") {
 			t.Fatalf("part %c draws a stored escape sequence: %q", p, v)
 		}
@@ -518,9 +433,9 @@ func TestGoldenViews(t *testing.T) {
 		w, h := size[0], size[1]
 		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
 			hs := start(t, &fakeBackend{}, w, h)
-			golden(t, fmt.Sprintf("record_%dx%d", w, h), hs.screen())
-			hs.keys(press('3'), press('j'))
-			golden(t, fmt.Sprintf("tracker_%dx%d", w, h), hs.screen())
+			golden(t, fmt.Sprintf("record_%dx%d", w, h), hs.Screen())
+			hs.Keys(press('3'), press('j'))
+			golden(t, fmt.Sprintf("tracker_%dx%d", w, h), hs.Screen())
 		})
 	}
 }
@@ -540,7 +455,7 @@ func TestLayoutSweep(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			hs := start(t, &fakeBackend{}, 200, 60)
-			hs.keys(keys...)
+			hs.Keys(keys...)
 			for w := 60; w <= 200; w++ {
 				for _, h := range []int{20, 24, 40, 60} {
 					hs.m.SetSize(w, h)
@@ -561,21 +476,5 @@ func TestLayoutSweep(t *testing.T) {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tui/followview -run TestGoldenViews -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
+	tuitest.Golden(t, filepath.Join("testdata", name+".golden"), got, *update)
 }

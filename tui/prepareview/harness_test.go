@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,12 +12,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/tui/styles"
+	"github.com/iro-app/iro/tui/tuitest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -245,132 +244,47 @@ func session() Session {
 	}
 }
 
-// harness drives the screen like the Bubble Tea runtime does: each command
-// is run and its message fed back. Commands that do not answer in 100 ms
-// are timers; they are kept in timers for a test to fire on purpose.
+// harness drives the screen like the Bubble Tea runtime does (see
+// tuitest); commands that do not answer in 100 ms are timers, kept for a
+// test to fire on purpose.
 type harness struct {
-	t      *testing.T
-	be     *fakeBackend
-	m      Model
-	msgs   []tea.Msg // every message a command returned, in order
-	timers []chan tea.Msg
+	*tuitest.Driver
+	be *fakeBackend
+	m  Model
 }
 
 func open(t *testing.T, s Session, w, h int) *harness {
 	t.Helper()
-	hs := &harness{t: t, be: newBackend(s)}
+	hs := &harness{be: newBackend(s)}
 	hs.m = New(styles.Default(), hs.be, s)
+	hs.Driver = tuitest.For(t, &hs.m)
 	hs.m.SetSize(w, h)
-	hs.run(hs.m.Init())
+	hs.Run(hs.m.Init())
 	return hs
-}
-
-func (hs *harness) send(msg tea.Msg) {
-	hs.t.Helper()
-	var cmd tea.Cmd
-	hs.m, cmd = hs.m.Update(msg)
-	hs.run(cmd)
-}
-
-func (hs *harness) run(cmd tea.Cmd) {
-	hs.t.Helper()
-	if cmd == nil {
-		return
-	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		hs.deliver(msg)
-	case <-time.After(100 * time.Millisecond):
-		hs.timers = append(hs.timers, done)
-	}
-}
-
-func (hs *harness) deliver(msg tea.Msg) {
-	hs.t.Helper()
-	switch msg := msg.(type) {
-	case nil:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			hs.run(c)
-		}
-	default:
-		hs.msgs = append(hs.msgs, msg)
-		hs.send(msg)
-	}
-}
-
-// fireTimers waits for the timers set so far and delivers what they return.
-func (hs *harness) fireTimers() {
-	hs.t.Helper()
-	timers := hs.timers
-	hs.timers = nil
-	for _, done := range timers {
-		select {
-		case msg := <-done:
-			hs.deliver(msg)
-		case <-time.After(3 * time.Second):
-			hs.t.Fatal("a timer did not fire within 3s")
-		}
-	}
-}
-
-func (hs *harness) keys(keys ...tea.KeyPressMsg) {
-	hs.t.Helper()
-	for _, k := range keys {
-		hs.send(k)
-	}
-}
-
-func (hs *harness) typeText(s string) {
-	hs.t.Helper()
-	for _, r := range s {
-		hs.send(press(r))
-	}
 }
 
 // fill types one value per form field, pressing enter after each.
 func (hs *harness) fill(values ...string) {
-	hs.t.Helper()
+	hs.T.Helper()
 	for _, v := range values {
-		hs.typeText(v)
-		hs.keys(enter)
-	}
-}
-
-func (hs *harness) screen() string { return ansi.Strip(hs.m.View()) }
-
-func (hs *harness) mustSee(want ...string) {
-	hs.t.Helper()
-	s := hs.screen()
-	for _, w := range want {
-		if !strings.Contains(s, w) {
-			hs.t.Fatalf("screen lacks %q:\n%s", w, s)
-		}
-	}
-}
-
-func (hs *harness) mustNotSee(unwanted string) {
-	hs.t.Helper()
-	if s := hs.screen(); strings.Contains(s, unwanted) {
-		hs.t.Fatalf("screen shows %q:\n%s", unwanted, s)
+		hs.TypeSlowly(v)
+		hs.Keys(enter)
 	}
 }
 
 // row is the screen line holding text, for checks on one row.
 func (hs *harness) row(text string) string {
-	hs.t.Helper()
-	for _, l := range strings.Split(hs.screen(), "\n") {
+	hs.T.Helper()
+	for _, l := range strings.Split(hs.Screen(), "\n") {
 		if strings.Contains(l, text) {
 			return l
 		}
 	}
-	hs.t.Fatalf("no row holds %q:\n%s", text, hs.screen())
+	hs.T.Fatalf("no row holds %q:\n%s", text, hs.Screen())
 	return ""
 }
 
-func press(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+var press = tuitest.Press
 
 var (
 	enter     = tea.KeyPressMsg{Code: tea.KeyEnter}
@@ -385,21 +299,5 @@ var (
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tui/prepareview -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (run with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
+	tuitest.Golden(t, filepath.Join("testdata", name+".golden"), got, *update)
 }

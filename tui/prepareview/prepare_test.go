@@ -15,15 +15,15 @@ import (
 
 func TestPartsSwitchWithNumbersAndTab(t *testing.T) {
 	hs := open(t, session(), 160, 40)
-	hs.mustSee("Preparing Review 3 · Aisha Khan · due 04 Dec 2026 (! 10 working days)", "meeting 03 Dec 2026", "[1 Consultations !]")
-	hs.keys(press('3'))
-	hs.mustSee("[3 Documents !!]", "social worker's report")
-	hs.keys(tab)
-	hs.mustSee("[4 Care-plan checklist !]")
-	hs.keys(shiftTab, shiftTab, shiftTab, shiftTab)
-	hs.mustSee("[6 Agenda]", "Progress on previous recommendations (3 carried forward)")
-	hs.keys(tab)
-	hs.mustSee("[1 Consultations !]")
+	hs.MustSee("Preparing Review 3 · Aisha Khan · due 04 Dec 2026 (! 10 working days)", "meeting 03 Dec 2026", "[1 Consultations !]")
+	hs.Keys(press('3'))
+	hs.MustSee("[3 Documents !!]", "social worker's report")
+	hs.Keys(tab)
+	hs.MustSee("[4 Care-plan checklist !]")
+	hs.Keys(shiftTab, shiftTab, shiftTab, shiftTab)
+	hs.MustSee("[6 Agenda]", "Progress on previous recommendations (3 carried forward)")
+	hs.Keys(tab)
+	hs.MustSee("[1 Consultations !]")
 	if hs.m.Capturing() {
 		t.Error("the screen captures keys with no dialog or editor focused")
 	}
@@ -31,25 +31,25 @@ func TestPartsSwitchWithNumbersAndTab(t *testing.T) {
 
 func TestEscGoesBackToTheChild(t *testing.T) {
 	hs := open(t, session(), 100, 30)
-	hs.keys(esc)
-	if len(hs.msgs) != 1 || hs.msgs[0] != (Done{ChildID: "child-1"}) {
-		t.Fatalf("esc sent %v, want Done for child-1", hs.msgs)
+	hs.Keys(esc)
+	if len(hs.Sent) != 1 || hs.Sent[0] != (Done{ChildID: "child-1"}) {
+		t.Fatalf("esc sent %v, want Done for child-1", hs.Sent)
 	}
 }
 
 func TestAddConsultationWithTheChildSeenAlone(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.mustSee("! Aisha has not been consulted for this review yet.")
-	hs.keys(press('a'))
+	hs.MustSee("! Aisha has not been consulted for this review yet.")
+	hs.Keys(press('a'))
 	if !hs.m.Capturing() {
 		t.Fatal("the consultation dialog does not capture keys")
 	}
-	hs.mustSee("Add a consultation", "Who (child")
+	hs.MustSee("Add a consultation", "Who (child")
 	hs.fill("child", "Aisha", "visit", "20/11/2026")
-	hs.mustSee("When: Fri 20 Nov 2026 (2 days ago)")
+	hs.MustSee("When: Fri 20 Nov 2026 (2 days ago)")
 	hs.fill("y", "Wants more time with her brother")
 	if hs.m.Capturing() {
-		t.Fatalf("the dialog stayed open after saving:\n%s", hs.screen())
+		t.Fatalf("the dialog stayed open after saving:\n%s", hs.Screen())
 	}
 	if len(hs.be.consultations) != 1 {
 		t.Fatalf("backend has %d consultations, want 1", len(hs.be.consultations))
@@ -59,7 +59,7 @@ func TestAddConsultationWithTheChildSeenAlone(t *testing.T) {
 		c.On != calendar.MustParse("2026-11-20") || c.Name != "Aisha" || c.Summary != "Wants more time with her brother" {
 		t.Errorf("saved %+v", c)
 	}
-	hs.mustSee("Consultation saved: child, 20 Nov 2026", "3 consultations recorded; the child has been seen alone.",
+	hs.MustSee("Consultation saved: child, 20 Nov 2026", "3 consultations recorded; the child has been seen alone.",
 		"[1 Consultations] 2 Wishes")
 	// Oldest first: the carer on the 12th, the social worker on the 18th, then the child.
 	if line := hs.row("20 Nov 2026"); !strings.Contains(line, "› ") || !strings.Contains(line, "seen alone") {
@@ -69,22 +69,22 @@ func TestAddConsultationWithTheChildSeenAlone(t *testing.T) {
 
 func TestConsultationNotSeenAloneWarns(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('a'))
+	hs.Keys(press('a'))
 	hs.fill("child", "", "phone", "today", "", "")
-	hs.mustSee("! Aisha has not been seen alone for this review.", "not alone")
+	hs.MustSee("! Aisha has not been seen alone for this review.", "not alone")
 }
 
 func TestConsultationRefusesFutureDate(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('a'))
+	hs.Keys(press('a'))
 	hs.fill("carer", "Jen", "phone", "2026-11-23")
-	hs.mustSee("23 Nov 2026 is in the future")
+	hs.MustSee("23 Nov 2026 is in the future")
 	hs.fill("", "Talked about school")
-	hs.mustSee("23 Nov 2026 is in the future: record it once it has happened")
+	hs.MustSee("23 Nov 2026 is in the future: record it once it has happened")
 	if len(hs.be.consultations) != 0 || !hs.m.Capturing() {
 		t.Fatalf("a future consultation was saved or the dialog closed")
 	}
-	hs.keys(esc)
+	hs.Keys(esc)
 	if hs.m.Capturing() {
 		t.Error("esc did not close the dialog")
 	}
@@ -105,9 +105,9 @@ func TestConsultationRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := open(t, session(), 120, 40)
-			hs.keys(press('a'))
+			hs.Keys(press('a'))
 			hs.fill(tc.values...)
-			hs.mustSee(tc.want)
+			hs.MustSee(tc.want)
 			if len(hs.be.consultations) != 0 {
 				t.Error("a refused consultation was saved")
 			}
@@ -118,13 +118,13 @@ func TestConsultationRefusals(t *testing.T) {
 func TestNotSavedKeepsWhatWasTyped(t *testing.T) {
 	hs := open(t, session(), 120, 40)
 	hs.be.failNext("AddConsultation", errors.New("disk full"))
-	hs.keys(press('a'))
+	hs.Keys(press('a'))
 	hs.fill("carer", "Jen", "phone", "today", "n", "Asked about contact")
-	hs.mustSee("NOT SAVED — disk full", "Asked about contact")
+	hs.MustSee("NOT SAVED — disk full", "Asked about contact")
 	if !hs.m.Capturing() || len(hs.be.consultations) != 0 {
 		t.Fatal("the dialog closed on a failed save")
 	}
-	hs.keys(enter) // try again
+	hs.Keys(enter) // try again
 	if hs.m.Capturing() || len(hs.be.consultations) != 1 || hs.be.consultations[0].Summary != "Asked about contact" {
 		t.Fatalf("retry did not save what was typed: %+v", hs.be.consultations)
 	}
@@ -135,46 +135,46 @@ func TestNotSavedKeepsWhatWasTyped(t *testing.T) {
 
 func TestWishesAutosave(t *testing.T) {
 	hs := open(t, session(), 100, 30)
-	hs.keys(press('2'))
-	hs.mustSee("Nothing recorded yet: press enter to write")
-	hs.keys(enter)
+	hs.Keys(press('2'))
+	hs.MustSee("Nothing recorded yet: press enter to write")
+	hs.Keys(enter)
 	if !hs.m.Capturing() {
 		t.Fatal("enter did not focus the editor")
 	}
-	hs.typeText("I want to stay with Jen and see Mum more. q1")
+	hs.TypeSlowly("I want to stay with Jen and see Mum more. q1")
 	if hs.m.part != wishesPart {
 		t.Fatal("a letter or digit typed in the editor switched parts")
 	}
 	if !hs.m.Unsaved() {
 		t.Error("typed wishes are not reported unsaved before the autosave")
 	}
-	hs.fireTimers()
+	hs.FireTimers()
 	want := "I want to stay with Jen and see Mum more. q1"
 	if got := hs.be.wishes["review-3"]; got != want {
 		t.Fatalf("autosave wrote %q, want %q", got, want)
 	}
-	hs.mustSee("saved " + now().Local().Format("15:04:05"))
+	hs.MustSee("saved " + now().Local().Format("15:04:05"))
 	if hs.m.Unsaved() {
 		t.Error("Unsaved after the autosave committed")
 	}
-	hs.typeText(" The end.")
-	hs.keys(esc) // leaving the editor saves at once
+	hs.TypeSlowly(" The end.")
+	hs.Keys(esc) // leaving the editor saves at once
 	if got := hs.be.wishes["review-3"]; got != want+" The end." {
 		t.Errorf("leaving the editor wrote %q", got)
 	}
 	if hs.m.Capturing() {
 		t.Error("esc did not leave the editor")
 	}
-	hs.keys(esc)
-	if _, ok := hs.msgs[len(hs.msgs)-1].(Done); !ok {
+	hs.Keys(esc)
+	if _, ok := hs.Sent[len(hs.Sent)-1].(Done); !ok {
 		t.Error("a second esc did not leave the screen")
 	}
 }
 
 func TestFlushWritesWishesBeforeQuitting(t *testing.T) {
 	hs := open(t, session(), 100, 30)
-	hs.keys(press('2'), enter)
-	hs.typeText("Closing the lid")
+	hs.Keys(press('2'), enter)
+	hs.TypeSlowly("Closing the lid")
 	cmd := hs.m.Flush()
 	cmd()
 	if got := hs.be.wishes["review-3"]; got != "Closing the lid" {
@@ -185,17 +185,17 @@ func TestFlushWritesWishesBeforeQuitting(t *testing.T) {
 func TestDocumentArrivedAfterItsDueDateIsLate(t *testing.T) {
 	s := session()
 	hs := open(t, s, 120, 40)
-	hs.keys(press('3'))
+	hs.Keys(press('3'))
 	due := review.DocumentDue(review.DocSocialWorkerReport, s.Review.Scheduled, s.Calendar)
 	if due != calendar.MustParse("2026-11-12") {
 		t.Fatalf("the report is due %s; the test expects 2026-11-12", due)
 	}
-	hs.mustSee("›!! social worker's report", "OVERDUE")
-	hs.keys(enter)
-	hs.mustSee("Received: social worker's report")
-	hs.typeText("20/11/2026")
-	hs.mustSee("Received 20 Nov 2026: late")
-	hs.keys(enter)
+	hs.MustSee("›!! social worker's report", "OVERDUE")
+	hs.Keys(enter)
+	hs.MustSee("Received: social worker's report")
+	hs.TypeSlowly("20/11/2026")
+	hs.MustSee("Received 20 Nov 2026: late")
+	hs.Keys(enter)
 	got := hs.be.documents[review.DocSocialWorkerReport]
 	if got.Received != calendar.MustParse("2026-11-20") {
 		t.Fatalf("saved %+v", got)
@@ -206,7 +206,7 @@ func TestDocumentArrivedAfterItsDueDateIsLate(t *testing.T) {
 			t.Errorf("row %q lacks %q", line, want)
 		}
 	}
-	hs.keys(press('x'))
+	hs.Keys(press('x'))
 	if got := hs.be.documents[review.DocSocialWorkerReport]; !got.Received.IsZero() {
 		t.Errorf("x left the received date %s", got.Received)
 	}
@@ -217,36 +217,36 @@ func TestDocumentArrivedAfterItsDueDateIsLate(t *testing.T) {
 
 func TestDocumentDefaultsToTodayAndKeepsItsID(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('3'), down) // the care plan, received on the 20th
-	hs.keys(enter)
+	hs.Keys(press('3'), down) // the care plan, received on the 20th
+	hs.Keys(enter)
 	for range len("2026-11-20") {
-		hs.keys(backspace)
+		hs.Keys(backspace)
 	}
-	hs.keys(enter)
+	hs.Keys(enter)
 	got := hs.be.documents[review.DocCarePlan]
 	if got.ID != "d1" || got.Received != today || got.Version != 2 {
 		t.Errorf("saved %+v, want d1 received today at version 2", got)
 	}
-	hs.mustSee("care plan received 22 Nov 2026: on time")
+	hs.MustSee("care plan received 22 Nov 2026: on time")
 }
 
 func TestPathwayPlanOnlyFromSixteen(t *testing.T) {
 	s := session()
 	hs := open(t, s, 120, 40)
-	hs.keys(press('3'))
-	hs.mustNotSee("pathway plan")
+	hs.Keys(press('3'))
+	hs.MustNotSee("pathway plan")
 	s.Child.DOB = calendar.MustParse("2010-01-01")
 	hs = open(t, s, 120, 40)
-	hs.keys(press('3'))
-	hs.mustSee("pathway plan")
+	hs.Keys(press('3'))
+	hs.MustSee("pathway plan")
 }
 
 func TestChecklistMarks(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('4'))
-	hs.keys(press('o'))
-	hs.keys(down, down, down, press('c')) // education
-	hs.keys(down, press('m'))             // contact
+	hs.Keys(press('4'))
+	hs.Keys(press('o'))
+	hs.Keys(down, down, down, press('c')) // education
+	hs.Keys(down, press('m'))             // contact
 	want := map[review.Topic]review.Check{
 		review.TopicPermanence: review.CheckOK,
 		review.TopicEducation:  review.CheckConcern,
@@ -266,9 +266,9 @@ func TestChecklistMarks(t *testing.T) {
 	if line := hs.row("contact / family time"); !strings.Contains(line, "!!") || !strings.Contains(line, "missing") {
 		t.Errorf("contact row %q", line)
 	}
-	hs.mustSee("[4 Checklist !!]", "2 OK · 2 concerns · 1 missing · 5 not checked")
+	hs.MustSee("[4 Checklist !!]", "2 OK · 2 concerns · 1 missing · 5 not checked")
 	// A note keeps the check.
-	hs.keys(enter)
+	hs.Keys(enter)
 	hs.fill("No contact plan since the move")
 	if it := hs.be.checklist[review.TopicContact]; it.Note != "No contact plan since the move" || it.Check != review.CheckMissing {
 		t.Errorf("note saved as %+v", it)
@@ -277,13 +277,13 @@ func TestChecklistMarks(t *testing.T) {
 
 func TestPreviousMarkedDone(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('5'))
-	hs.mustSee("3 from earlier reviews · 1 OVERDUE · 0 carried forward to Review 3")
+	hs.Keys(press('5'))
+	hs.MustSee("3 from earlier reviews · 1 OVERDUE · 0 carried forward to Review 3")
 	if line := hs.row("Book a dental check-up"); !strings.Contains(line, "!!") || !strings.Contains(line, "OVERDUE") {
 		t.Errorf("overdue row %q", line)
 	}
-	hs.keys(press('d'))
-	hs.mustSee("Mark done: Book a dental check-up")
+	hs.Keys(press('d'))
+	hs.MustSee("Mark done: Book a dental check-up")
 	hs.fill("Seen on 19 Nov, next in 6 months")
 	p := hs.be.progress["r1"]
 	if len(p) != 1 || p[0].Status != review.RecDone || p[0].Text != "Seen on 19 Nov, next in 6 months" || p[0].On != today {
@@ -292,13 +292,13 @@ func TestPreviousMarkedDone(t *testing.T) {
 	if line := hs.row("Book a dental check-up"); !strings.Contains(line, "done") || strings.Contains(line, "OVERDUE") {
 		t.Errorf("row after done %q", line)
 	}
-	hs.mustSee("Marked done: Book a dental check-up", "0 OVERDUE")
+	hs.MustSee("Marked done: Book a dental check-up", "0 OVERDUE")
 }
 
 func TestNotDoneNeedsAReason(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('5'), press('n'), enter)
-	hs.mustSee("Say why it was not done.")
+	hs.Keys(press('5'), press('n'), enter)
+	hs.MustSee("Say why it was not done.")
 	if len(hs.be.progress["r1"]) != 0 {
 		t.Error("not done was saved without a reason")
 	}
@@ -306,13 +306,13 @@ func TestNotDoneNeedsAReason(t *testing.T) {
 
 func TestCarryForward(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('5'))
-	hs.keys(press('c')) // open: refused
-	hs.mustSee("Only a recommendation in progress or not done is carried forward")
+	hs.Keys(press('5'))
+	hs.Keys(press('c')) // open: refused
+	hs.MustSee("Only a recommendation in progress or not done is carried forward")
 	if len(hs.be.recs) != 0 {
 		t.Fatal("an open recommendation was carried forward")
 	}
-	hs.keys(down, press('c'))
+	hs.Keys(down, press('c'))
 	if len(hs.be.recs) != 1 {
 		t.Fatalf("backend has %d new recommendations, want 1", len(hs.be.recs))
 	}
@@ -324,9 +324,9 @@ func TestCarryForward(t *testing.T) {
 	if len(note) != 1 || note[0].Text != "carried forward to Review 3" || note[0].Status != "" {
 		t.Errorf("the old recommendation's note is %+v", note)
 	}
-	hs.mustSee("Carried forward to Review 3: Arrange life-story work", "1 carried forward to Review 3")
-	hs.keys(press('c'))
-	hs.mustSee("Already carried forward to Review 3.")
+	hs.MustSee("Carried forward to Review 3: Arrange life-story work", "1 carried forward to Review 3")
+	hs.Keys(press('c'))
+	hs.MustSee("Already carried forward to Review 3.")
 	if len(hs.be.recs) != 1 {
 		t.Error("carried forward twice")
 	}
@@ -334,28 +334,28 @@ func TestCarryForward(t *testing.T) {
 
 func TestCarryForwardRetriesOnlyTheMissingNote(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('5'), down, down) // not done
+	hs.Keys(press('5'), down, down) // not done
 	hs.be.failNext("AddProgress", errors.New("disk full"))
-	hs.keys(press('c'))
-	hs.mustSee("NOT SAVED — carried forward, but the note on the old recommendation was not saved")
+	hs.Keys(press('c'))
+	hs.MustSee("NOT SAVED — carried forward, but the note on the old recommendation was not saved")
 	if len(hs.be.recs) != 1 || len(hs.be.progress["r3"]) != 0 {
 		t.Fatalf("after the failed note: %d copies, %d notes", len(hs.be.recs), len(hs.be.progress["r3"]))
 	}
-	hs.keys(press('c'))
+	hs.Keys(press('c'))
 	if len(hs.be.recs) != 1 || len(hs.be.progress["r3"]) != 1 {
 		t.Fatalf("retry made %d copies and %d notes, want 1 and 1", len(hs.be.recs), len(hs.be.progress["r3"]))
 	}
-	hs.mustSee("1 carried forward to Review 3")
+	hs.MustSee("1 carried forward to Review 3")
 }
 
 func TestMarkToChallenge(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('5'), down, down, press('!'))
+	hs.Keys(press('5'), down, down, press('!'))
 	p := hs.be.progress["r3"]
 	if len(p) != 1 || p[0].Text != "IRO to raise a challenge" || p[0].Status != "" {
 		t.Fatalf("challenge note saved as %+v", p)
 	}
-	hs.mustSee("comes in a later version")
+	hs.MustSee("comes in a later version")
 	if line := hs.row("Complete the PEP"); !strings.Contains(line, "IRO to raise a challenge") {
 		t.Errorf("row %q lacks the note", line)
 	}
@@ -371,7 +371,7 @@ func TestAgendaEdits(t *testing.T) {
 		}
 		return out
 	}
-	hs.keys(press('6'), press('a'))
+	hs.Keys(press('6'), press('a'))
 	hs.fill("Sibling contact")
 	n := len(s.Meeting.Sections)
 	if got := titles(); len(got) != n+1 || got[n] != "Sibling contact" {
@@ -380,18 +380,18 @@ func TestAgendaEdits(t *testing.T) {
 	if got := hs.be.agenda(); got[n] != "Sibling contact" {
 		t.Fatalf("stored agenda after adding: %q", got)
 	}
-	hs.mustSee("› ", "Section added: Sibling contact")
+	hs.MustSee("› ", "Section added: Sibling contact")
 
-	hs.keys(enter)
+	hs.Keys(enter)
 	for range len("Sibling contact") {
-		hs.keys(backspace)
+		hs.Keys(backspace)
 	}
 	hs.fill("Contact with Sami")
 	if got := titles()[n]; got != "Contact with Sami" {
 		t.Fatalf("renamed to %q", got)
 	}
 
-	hs.keys(shiftK, shiftK) // up two places
+	hs.Keys(shiftK, shiftK) // up two places
 	want := slices.Clone(titles())
 	if want[n-2] != "Contact with Sami" {
 		t.Fatalf("after K K the section is not two up: %q", want)
@@ -399,25 +399,25 @@ func TestAgendaEdits(t *testing.T) {
 	if got := hs.be.agenda(); !slices.Equal(got, want) {
 		t.Fatalf("stored order %q, screen order %q", got, want)
 	}
-	hs.keys(shiftJ)
+	hs.Keys(shiftJ)
 	if got := titles(); got[n-1] != "Contact with Sami" || !slices.Equal(hs.be.agenda(), got) {
 		t.Fatalf("after J: screen %q, store %q", got, hs.be.agenda())
 	}
 
-	hs.keys(press('x'))
-	hs.mustSee(`Delete "Contact with Sami" from the agenda`)
-	hs.keys(press('n'))
+	hs.Keys(press('x'))
+	hs.MustSee(`Delete "Contact with Sami" from the agenda`)
+	hs.Keys(press('n'))
 	if len(titles()) != n+1 {
 		t.Fatal("n deleted the section")
 	}
-	hs.keys(press('x'), press('y'))
+	hs.Keys(press('x'), press('y'))
 	if got := titles(); len(got) != n || slices.Contains(got, "Contact with Sami") {
 		t.Fatalf("after delete: %q", got)
 	}
 	if got := hs.be.agenda(); len(got) != n {
 		t.Fatalf("stored agenda after delete: %q", got)
 	}
-	hs.keys(press('a'))
+	hs.Keys(press('a'))
 	hs.fill("Any other business")
 	if got := hs.be.agenda(); got[len(got)-1] != "Any other business" {
 		t.Errorf("a section added after a delete is not last: %q", got)
@@ -426,11 +426,11 @@ func TestAgendaEdits(t *testing.T) {
 
 func TestAgendaMoveFailureKeepsTheStoredOrder(t *testing.T) {
 	hs := open(t, session(), 120, 40)
-	hs.keys(press('6'), down)
+	hs.Keys(press('6'), down)
 	before := hs.be.agenda()
 	hs.be.failNext("UpdateSection", nil, errors.New("disk full"))
-	hs.keys(shiftK)
-	hs.mustSee("NOT SAVED — disk full")
+	hs.Keys(shiftK)
+	hs.MustSee("NOT SAVED — disk full")
 	if got := hs.be.agenda(); !slices.Equal(got, before) {
 		t.Fatalf("store order changed after a failed move: %q", got)
 	}
@@ -441,7 +441,7 @@ func TestAgendaMoveFailureKeepsTheStoredOrder(t *testing.T) {
 	if !slices.Equal(screen, before) {
 		t.Fatalf("screen order %q, store %q", screen, before)
 	}
-	hs.keys(shiftK) // versions kept in step: the next move works
+	hs.Keys(shiftK) // versions kept in step: the next move works
 	if got := hs.be.agenda(); got[0] != before[1] {
 		t.Fatalf("move after the failure did not save: %q", got)
 	}
@@ -450,7 +450,7 @@ func TestAgendaMoveFailureKeepsTheStoredOrder(t *testing.T) {
 func TestHelpFollowsThePart(t *testing.T) {
 	hs := open(t, session(), 120, 40)
 	for i, want := range []string{"add consultation", "write", "set received date", "concern", "carry forward", "move up"} {
-		hs.keys(press(rune('1' + i)))
+		hs.Keys(press(rune('1' + i)))
 		var descs []string
 		for _, b := range hs.m.ShortHelp() {
 			descs = append(descs, b.Help().Desc)
@@ -462,7 +462,7 @@ func TestHelpFollowsThePart(t *testing.T) {
 			t.Errorf("part %d has no full help", i+1)
 		}
 	}
-	hs.keys(press('a'))
+	hs.Keys(press('a'))
 	if got := hs.m.ShortHelp(); len(got) == 0 || got[0].Help().Key != "enter" {
 		t.Errorf("agenda dialog help is %v", got)
 	}
@@ -475,12 +475,12 @@ func TestDataIsSanitised(t *testing.T) {
 	s.Meeting.Sections[0].Title = "Intro\x1b[31mred"
 	hs := open(t, s, 120, 40)
 	for p := range partCount {
-		hs.keys(press(rune('1' + p)))
+		hs.Keys(press(rune('1' + p)))
 		if v := hs.m.View(); strings.Contains(v, "\x1b]0;") || strings.Contains(v, "\x1b[2J") || strings.Contains(v, "\x1b[31mred") {
 			t.Errorf("part %d draws an escape sequence from the data", p+1)
 		}
 	}
-	hs.mustSee("Introred")
+	hs.MustSee("Introred")
 }
 
 func TestGoldenViews(t *testing.T) {
@@ -491,16 +491,16 @@ func TestGoldenViews(t *testing.T) {
 				s := session()
 				s.Meeting.WishesAndFeelings = "I like living with Jen.\nI want to see Mum every week, not every month."
 				hs := open(t, s, size[0], size[1])
-				hs.keys(press(rune('1' + p)))
-				golden(t, name, hs.screen())
+				hs.Keys(press(rune('1' + p)))
+				golden(t, name, hs.Screen())
 			})
 		}
 	}
 	t.Run("dialog_80x24", func(t *testing.T) {
 		hs := open(t, session(), 80, 24)
-		hs.keys(press('a'))
+		hs.Keys(press('a'))
 		hs.fill("child", "Aisha", "visit", "2026-12-01")
-		golden(t, "dialog_80x24", hs.screen())
+		golden(t, "dialog_80x24", hs.Screen())
 	})
 }
 
@@ -519,16 +519,16 @@ func TestLayoutSweep(t *testing.T) {
 	views := map[string]view{}
 	for p := range partCount {
 		views[partNames[p][2]] = view{step: 1, prepare: func(hs *harness) {
-			hs.keys(press(rune('1' + p)))
-			hs.keys(press('G')) // the last row, scrolled
+			hs.Keys(press(rune('1' + p)))
+			hs.Keys(press('G')) // the last row, scrolled
 		}}
 	}
 	views["consultation dialog"] = view{step: 7, prepare: func(hs *harness) {
-		hs.keys(press('a'))
+		hs.Keys(press('a'))
 		hs.fill("child", "", "visit", "tomorrow")
 	}}
-	views["delete question"] = view{step: 7, prepare: func(hs *harness) { hs.keys(press('6'), press('x')) }}
-	views["wishes editor"] = view{step: 7, prepare: func(hs *harness) { hs.keys(press('2'), enter) }}
+	views["delete question"] = view{step: 7, prepare: func(hs *harness) { hs.Keys(press('6'), press('x')) }}
+	views["wishes editor"] = view{step: 7, prepare: func(hs *harness) { hs.Keys(press('2'), enter) }}
 	for name, v := range views {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

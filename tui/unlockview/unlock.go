@@ -30,6 +30,7 @@ type Model struct {
 	labels []string
 	focus  int
 	err    string
+	notice string
 	busy   bool
 	width  int
 	height int
@@ -63,6 +64,13 @@ func plain() textinput.Model {
 	t := components.NewInput("> ")
 	t.CharLimit = 256
 	return t
+}
+
+// Locked is the unlock screen shown when iro locked itself, saying why.
+func Locked(st styles.Styles, reason string) Model {
+	m := NewUnlock(st)
+	m.notice = reason
+	return m
 }
 
 // Failed shows why the last attempt did not work and lets the IRO try again.
@@ -172,6 +180,9 @@ func (m Model) View() string {
 		b.WriteString(m.st.Muted.Render("it cannot be recovered if you forget it.") + "\n\n")
 	} else {
 		b.WriteString(m.st.Title.Render("iro is locked") + "\n\n")
+		if m.notice != "" {
+			b.WriteString(m.notice + "\n")
+		}
 		b.WriteString("Enter your passphrase to open your caseload.\n\n")
 	}
 	for i, f := range m.fields {
