@@ -87,8 +87,12 @@ func (db *DB) migrateOne(ctx context.Context, ms []migration) (done bool, err er
 	switch {
 	case version > len(ms):
 		return false, fmt.Errorf("%w (schema version %d; this iro knows up to %d)", ErrSchemaTooNew, version, len(ms))
-	case version == 0 && objects > 0, version > 0 && appID != applicationID:
+	// A negative version is garbage in the header (user_version is read as
+	// a signed 32-bit number); it would otherwise index ms out of range.
+	case version < 0, version == 0 && objects > 0, version > 0 && appID != applicationID:
 		return false, fmt.Errorf("%w (it is some other SQLite database)", ErrNotDatabase)
+	case version == 0 && objects == 0 && db.existed:
+		return false, ErrEmpty
 	case version == len(ms):
 		return true, tx.Commit()
 	}
