@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ const SettingIROName = "iro_name"
 // Backend is what the TUI needs from storage; *store.DB provides it.
 type Backend interface {
 	Initialise(ctx context.Context, passphrase []byte, demo bool, p vault.Params) error
-	Unlock(ctx context.Context, passphrase []byte) error
+	UnlockWithBackoff(ctx context.Context, passphrase []byte, now time.Time) error
 	Lock()
 	Caseload(ctx context.Context) ([]child.Child, error)
 	Setting(ctx context.Context, key string) (string, bool, error)
@@ -660,12 +661,17 @@ func (a App) setup(req unlockview.SetupRequested) tea.Cmd {
 }
 
 func (a App) unlockCmd(pass string) tea.Cmd {
-	be := a.opt.Backend
+	be, now := a.opt.Backend, a.opt.Clock.Now
 	return func() tea.Msg {
 		ctx := context.Background()
-		if err := be.Unlock(ctx, []byte(pass)); err != nil {
-			if errors.Is(err, vault.ErrWrongPassphrase) {
+		if err := be.UnlockWithBackoff(ctx, []byte(pass), now()); err != nil {
+			var tooSoon *store.TooSoonError
+			switch {
+			case errors.Is(err, vault.ErrWrongPassphrase):
 				return unlockFailedMsg{reason: "That passphrase is not right. Try again."}
+			case errors.As(err, &tooSoon):
+				return unlockFailedMsg{reason: fmt.Sprintf("Too many wrong passphrases: wait %d seconds, then try again.",
+					int(math.Ceil(tooSoon.Wait.Seconds())))}
 			}
 			return unlockFailedMsg{reason: "Could not unlock: " + err.Error()}
 		}

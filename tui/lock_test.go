@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/challenge"
 	"github.com/iro-app/iro/internal/timescale"
+	"github.com/iro-app/iro/store"
 	"github.com/iro-app/iro/tui/styles"
 )
 
@@ -135,4 +137,33 @@ func TestLockKeepsTheMeeting(t *testing.T) {
 		t.Fatalf("unlocking did not return to the meeting:\n%s", hs.screen())
 	}
 	hs.mustSee("Z")
+}
+
+// UnlockWithBackoff is the fake's unlock: a fixed wait after the sixth
+// wrong passphrase is enough to show the screen's message.
+func (f *fakeBackend) UnlockWithBackoff(ctx context.Context, pass []byte, _ time.Time) error {
+	if err := f.Unlock(ctx, pass); err != nil {
+		n, _ := wrongGuesses.LoadOrStore(f, new(int))
+		*n.(*int)++
+		if *n.(*int) > 5 {
+			return &store.TooSoonError{Wait: 1500 * time.Millisecond}
+		}
+		return err
+	}
+	return nil
+}
+
+var wrongGuesses sync.Map
+
+func TestUnlockBackoffMessage(t *testing.T) {
+	be := newBackend(5)
+	hs := start(t, be, Unlock, 80, 24)
+	for range 5 {
+		hs.typeText("wrong guess")
+		hs.keys(enter)
+		hs.mustSee("not right")
+	}
+	hs.typeText("wrong guess")
+	hs.keys(enter)
+	hs.mustSee("Too many wrong passphrases: wait 2 seconds")
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/demo"
@@ -81,7 +82,9 @@ func unlockWithoutAsking(ctx context.Context, db *store.DB) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", EnvPassphraseFile, err)
 	}
-	if err := db.Unlock(ctx, []byte(strings.TrimRight(string(pass), "\r\n"))); err != nil {
+	// Scripts go through the same backoff as the unlock screen, so a
+	// stolen laptop cannot be fed guesses from a script either.
+	if err := db.UnlockWithBackoff(ctx, []byte(strings.TrimRight(string(pass), "\r\n")), time.Now()); err != nil {
 		return false, fmt.Errorf("%s: %w", EnvPassphraseFile, err)
 	}
 	return true, nil
