@@ -423,7 +423,11 @@ func (a App) checkLock() (tea.Model, tea.Cmd) {
 	case slept:
 		return a.lock("iro locked itself while the laptop was asleep. Your work is saved.")
 	case a.opt.IdleLock > 0 && now.Sub(a.lastKey) >= a.opt.IdleLock:
-		return a.lock(fmt.Sprintf("iro locked itself after %d minutes without a key. Your work is saved.", int(a.opt.IdleLock.Minutes())))
+		minutes := "1 minute"
+		if m := int(a.opt.IdleLock.Minutes()); m != 1 {
+			minutes = fmt.Sprintf("%d minutes", m)
+		}
+		return a.lock("iro locked itself after " + minutes + " without a key. Your work is saved.")
 	}
 	return a, lockCheck()
 }
