@@ -194,12 +194,17 @@ func New(opt Options) App {
 // Init starts loading the caseload when the database is already open.
 func (a App) Init() tea.Cmd {
 	if a.opt.Start == Ready {
-		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen), lockCheck())
+		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen), a.lockCheck())
 	}
-	return lockCheck()
+	return a.lockCheck()
 }
 
-func lockCheck() tea.Cmd {
+// lockCheck arms the next lock check. Without an idle limit (only in tests
+// of other things: the config file never allows it) there are no checks.
+func (a App) lockCheck() tea.Cmd {
+	if a.opt.IdleLock <= 0 {
+		return nil
+	}
 	return tea.Tick(lockCheckEvery, func(time.Time) tea.Msg { return lockCheckMsg{} })
 }
 
@@ -417,7 +422,7 @@ func (a App) checkLock() (tea.Model, tea.Cmd) {
 	slept := now.Sub(a.lastCheck) > sleepJump
 	a.lastCheck = now
 	if a.active == unlockScreen || a.opt.Start == Setup && a.iroName == "" {
-		return a, lockCheck()
+		return a, a.lockCheck()
 	}
 	switch {
 	case slept:
@@ -429,7 +434,7 @@ func (a App) checkLock() (tea.Model, tea.Cmd) {
 		}
 		return a.lock("iro locked itself after " + minutes + " without a key. Your work is saved.")
 	}
-	return a, lockCheck()
+	return a, a.lockCheck()
 }
 
 // lock writes any typed text, wipes the data key and drops every decrypted
@@ -454,7 +459,7 @@ func (a App) lock(reason string) (tea.Model, tea.Cmd) {
 	a.unlock = unlockview.Locked(a.opt.Styles, reason)
 	a.active = unlockScreen
 	a.resize()
-	return a, tea.Sequence(append(cmds, lockCheck())...)
+	return a, tea.Sequence(append(cmds, a.lockCheck())...)
 }
 
 // resumeAfterUnlock takes the IRO back to where they were when iro locked

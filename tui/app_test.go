@@ -93,8 +93,9 @@ func newApp(be *fakeBackend, start Start) App {
 }
 
 // harness drives an App like the Bubble Tea runtime does (see tuitest).
-// The autosave timer (250 ms) fires inline; commands that take longer (the
-// meeting's one-second clock) are timers, not work, and never fire.
+// The autosave timer (250 ms) fires inline, and store work has 900 ms even
+// on a loaded machine; the meeting's one-second clock is a timer, not work,
+// and never fires.
 type harness struct {
 	t    *testing.T
 	app  App
@@ -107,14 +108,38 @@ func start(t *testing.T, be *fakeBackend, s Start, w, h int) *harness {
 	hs := &harness{t: t, app: newApp(be, s)}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.app.Init())
+	hs.waitLoaded()
 	return hs
+}
+
+// waitLoaded delivers the caseload load even when a busy machine makes it
+// slower than the driver's Wait (which then keeps it as a timer).
+func (hs *harness) waitLoaded() {
+	hs.t.Helper()
+	d := hs.driver()
+	deadline := time.Now().Add(20 * time.Second)
+	for hs.app.loading && time.Now().Before(deadline) {
+		for i := 0; i < len(d.Timers); i++ {
+			select {
+			case msg := <-d.Timers[i]:
+				d.Timers = append(d.Timers[:i], d.Timers[i+1:]...)
+				i--
+				hs.send(msg)
+			default:
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if hs.app.loading {
+		hs.t.Fatal("the caseload did not load within 20 s")
+	}
 }
 
 // driver is made on first use, so a harness needs only t and app.
 func (hs *harness) driver() *tuitest.Driver {
 	if hs.d == nil {
 		hs.d = &tuitest.Driver{T: hs.t, Update: hs.update, View: func() string { return hs.app.View().Content },
-			Wait: 400 * time.Millisecond}
+			Wait: 900 * time.Millisecond}
 	}
 	return hs.d
 }
