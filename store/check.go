@@ -71,7 +71,7 @@ var unsealedBlobColumns = []string{"key_material.salt", "key_material.wrapped_ke
 
 // localTables hold this laptop's own state and are never synced, so no
 // outbox op may name them.
-var localTables = []string{"settings", "key_material", "holiday", "outbox"}
+var localTables = []string{"settings", "key_material", "holiday", "outbox", "audit"}
 
 // outboxStates are the states the outbox CHECK allows.
 var outboxStates = []string{"pending", "acked", "rejected"}

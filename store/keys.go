@@ -68,16 +68,21 @@ func (db *DB) Unlock(ctx context.Context, passphrase []byte) error {
 // Lock wipes the data key. It waits for reads and transactions in flight, so
 // it must not be called from inside an Update callback.
 func (db *DB) Lock() {
-	db.setKey(nil)
+	if db.setKey(nil) {
+		_ = db.Audit(context.Background(), AuditLock, "") // Lock cannot fail; the key is gone either way
+	}
 }
 
-func (db *DB) setKey(k *vault.Key) {
+// setKey replaces the key, wiping the old one, and reports whether there was one.
+func (db *DB) setKey(k *vault.Key) (had bool) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.key != nil {
+	had = db.key != nil
+	if had {
 		db.key.Wipe()
 	}
 	db.key = k
+	return had
 }
 
 // IsDemo reports whether the database holds a demo caseload of fake people.

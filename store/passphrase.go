@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/iro-app/iro/internal/vault"
 )
@@ -108,6 +109,9 @@ func (db *DB) changePassphrase(ctx context.Context, oldPassphrase, newPassphrase
 		return fmt.Errorf("store: save the new key material: %w", err)
 	} else if n != 1 {
 		return fmt.Errorf("store: the passphrase was changed by another iro meanwhile: %w", ErrConflict)
+	}
+	if err := appendAudit(ctx, tx, timestamp(time.Now()), AuditPassphraseChange, ""); err != nil {
+		return err
 	}
 	if err := step(changeRowReplaced); err != nil {
 		return err

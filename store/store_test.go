@@ -101,7 +101,7 @@ func TestOpenCreatesSchema(t *testing.T) {
 				tables = append(tables, n)
 			}
 			rows.Close()
-			want := []string{"attendee", "challenge", "challenge_step", "checklist_item", "child", "consultation", "cp_plan",
+			want := []string{"attendee", "audit", "challenge", "challenge_step", "checklist_item", "child", "consultation", "cp_plan",
 				"document", "episode", "holiday", "key_material", "meeting", "monitoring", "outbox", "progress", "recommendation",
 				"review", "section", "settings"}
 			if !slices.Equal(tables, want) {

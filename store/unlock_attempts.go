@@ -60,11 +60,16 @@ func (db *DB) UnlockWithBackoff(ctx context.Context, passphrase []byte, now time
 	}
 	key, err := vault.Unlock(passphrase, km)
 	if err != nil {
+		_ = db.audit(ctx, now, AuditUnlockFailed, "") // the failure counted above matters more
 		return err
 	}
 	if _, err := db.sql.ExecContext(ctx, "DELETE FROM settings WHERE key = ?", unlockFailuresSetting); err != nil {
 		key.Wipe()
 		return fmt.Errorf("store: reset the failed-unlock count: %w", err)
+	}
+	if err := db.audit(ctx, now, AuditUnlock, ""); err != nil {
+		key.Wipe()
+		return err
 	}
 	db.setKey(key)
 	return nil

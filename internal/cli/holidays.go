@@ -41,10 +41,16 @@ func newHolidays(a *app) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if err := db.Update(cmd.Context(), func(tx *store.Tx) error { return tx.ReplaceHolidays(holidays) }); err != nil {
+			first, last := holidays[0].Date, holidays[len(holidays)-1].Date
+			err = db.Update(cmd.Context(), func(tx *store.Tx) error {
+				if err := tx.ReplaceHolidays(holidays); err != nil {
+					return err
+				}
+				return tx.Audit(store.AuditImport, fmt.Sprintf("bank holidays, %d dates, %d to %d", len(holidays), first.Year, last.Year))
+			})
+			if err != nil {
 				return err
 			}
-			first, last := holidays[0].Date, holidays[len(holidays)-1].Date
 			fmt.Fprintf(a.stdout, "Imported %d England & Wales bank holidays, %d to %d.\n", len(holidays), first.Year, last.Year)
 			return nil
 		},

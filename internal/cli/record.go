@@ -10,6 +10,7 @@ import (
 	"github.com/iro-app/iro/internal/report"
 	"github.com/iro-app/iro/internal/review"
 	"github.com/iro-app/iro/internal/timescale"
+	"github.com/iro-app/iro/store"
 )
 
 func init() { register(newRecord) }
@@ -67,6 +68,10 @@ func newRecord(a *app) *cobra.Command {
 				when = sched.Meetings[r.Sequence-1]
 			}
 			rec := report.Build(c, r, m, when, timescale.MeetingName(r.Kind, r.Sequence))
+			// Only the local id, which is opaque: the audit log is plaintext.
+			if err := db.Audit(ctx, store.AuditExport, fmt.Sprintf("record of review, %s, child %s, review %d", format, c.ID, r.Sequence)); err != nil {
+				return err
+			}
 			if format == "json" {
 				out, err := rec.JSON()
 				if err != nil {
