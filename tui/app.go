@@ -28,6 +28,7 @@ import (
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/internal/vault"
 	"github.com/iro-app/iro/store"
+	"github.com/iro-app/iro/tui/auditview"
 	"github.com/iro-app/iro/tui/caseloadview"
 	"github.com/iro-app/iro/tui/challengeview"
 	"github.com/iro-app/iro/tui/childview"
@@ -65,6 +66,7 @@ type Backend interface {
 	OpenPreparation(ctx context.Context, req store.MeetingRequest) (child.Review, review.Meeting, error)
 	Challenges(ctx context.Context, childID string) ([]challenge.Challenge, error)
 	DriftFacts(ctx context.Context) ([]drift.Facts, error)
+	AuditLog(ctx context.Context, limit int) ([]store.AuditEntry, error)
 	meetingview.Backend
 	challengeview.Backend
 	followview.Backend
@@ -117,6 +119,7 @@ const (
 	prepareScreen
 	challengeScreen
 	driftScreen
+	auditScreen
 )
 
 // Messages from commands back to the app.
@@ -314,9 +317,11 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openChallenges(draft)
 	case caseloadview.OpenDrift:
 		return a, a.openDrift()
-	case driftview.Done:
+	case driftview.Done, auditview.Done:
 		a.active = caseloadScreen
 		return a, nil
+	case caseloadview.OpenAudit:
+		return a, a.openAudit()
 	case driftview.Jump:
 		return a.jump(msg.Item)
 	}
@@ -518,6 +523,18 @@ func (a App) openDrift() tea.Cmd {
 		}
 		items := drift.List(facts, opt.Clock.Today(), opt.Calendar, opt.Rules, opt.Ladder)
 		return pageOpenedMsg{id: driftScreen, page: adapt[driftview.Model](driftview.New(opt.Styles, items))}
+	}
+}
+
+// openAudit reads the local audit log (the latest 500 entries).
+func (a App) openAudit() tea.Cmd {
+	be, st := a.opt.Backend, a.opt.Styles
+	return func() tea.Msg {
+		entries, err := be.AuditLog(context.Background(), 500)
+		if err != nil {
+			return pageOpenedMsg{err: err}
+		}
+		return pageOpenedMsg{id: auditScreen, page: adapt[auditview.Model](auditview.New(st, entries))}
 	}
 }
 
@@ -743,7 +760,7 @@ func (a App) body() string {
 
 func (a App) header() string {
 	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up", prepareScreen: "Prepare",
-		challengeScreen: "Challenges", driftScreen: "Drift"}[a.active]
+		challengeScreen: "Challenges", driftScreen: "Drift", auditScreen: "Audit log"}[a.active]
 	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
 	var right []string
 	if a.opt.Demo {

@@ -167,3 +167,26 @@ func TestUnlockBackoffMessage(t *testing.T) {
 	hs.keys(enter)
 	hs.mustSee("Too many wrong passphrases: wait 2 seconds")
 }
+
+// AuditLog is the fake's log: one entry per lock.
+func (f *fakeBackend) AuditLog(context.Context, int) ([]store.AuditEntry, error) {
+	if !wasLocked(f) {
+		return nil, nil
+	}
+	return []store.AuditEntry{{At: time.Date(2026, 11, 22, 9, 5, 0, 0, time.UTC), Who: "Jo Marsden", Event: store.AuditLock, Detail: ""}}, nil
+}
+
+func TestAuditLogScreen(t *testing.T) {
+	be := newBackend(5)
+	lockedBackends.Store(be, true)
+	hs := start(t, be, Ready, 100, 30)
+	hs.keys(tea.KeyPressMsg{Code: 'a', Text: "A", Mod: tea.ModShift})
+	if hs.app.active != auditScreen {
+		t.Fatalf("A did not open the audit log:\n%s", hs.screen())
+	}
+	hs.mustSee("Audit log · 1 entries", "Jo Marsden", "lock")
+	hs.keys(esc)
+	if hs.app.active != caseloadScreen {
+		t.Fatal("esc did not leave the audit log")
+	}
+}

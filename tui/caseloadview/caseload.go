@@ -26,6 +26,9 @@ type OpenChild struct{ Entry caseload.Entry }
 // OpenDrift asks the app to open the drift dashboard.
 type OpenDrift struct{}
 
+// OpenAudit asks the app to open the audit log.
+type OpenAudit struct{}
+
 // chrome is the lines above the rows: title, filter line, column header.
 const chrome = 3
 
@@ -108,6 +111,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.refilter(current)
 	case key.Matches(press, m.keys.Drift):
 		return m, func() tea.Msg { return OpenDrift{} }
+	case key.Matches(press, m.keys.Audit):
+		return m, func() tea.Msg { return OpenAudit{} }
 	case key.Matches(press, m.keys.Filter):
 		m.editing = true
 		return m, m.filter.Focus()
@@ -204,7 +209,7 @@ func (m Model) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen, in columns.
 func (m Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Open, m.keys.Filter, m.keys.Sort, m.keys.Drift},
+		{m.keys.Open, m.keys.Filter, m.keys.Sort, m.keys.Drift, m.keys.Audit},
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
 		{m.fkeys.Apply, m.fkeys.Clear},
 	}

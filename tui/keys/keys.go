@@ -41,7 +41,7 @@ func DefaultList() List {
 // Caseload acts on the caseload table.
 type Caseload struct {
 	List
-	Open, Filter, Sort, Drift key.Binding
+	Open, Filter, Sort, Drift, Audit key.Binding
 }
 
 // DefaultCaseload is the caseload keymap.
@@ -52,6 +52,7 @@ func DefaultCaseload() Caseload {
 		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort due/name")),
 		Drift:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "drift")),
+		Audit:  key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit log")),
 	}
 }
 
