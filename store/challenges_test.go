@@ -1,12 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -443,27 +440,7 @@ func TestChallengesNoPlaintextOnDisk(t *testing.T) {
 		ch.Steps = append(ch.Steps, done)
 	}
 
-	search := func(when string) {
-		var all []byte
-		for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
-			b, err := os.ReadFile(p)
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			all = append(all, b...)
-		}
-		for what, v := range sealed {
-			if bytes.Contains(all, []byte(v)) {
-				t.Errorf("%s: %s (%q) found in the database files", when, what, v)
-			}
-		}
-		if !bytes.Contains(all, []byte(control)) {
-			t.Errorf("%s: control value not found: the search is not seeing the data", when)
-		}
-	}
+	search := func(when string) { assertNoPlaintext(t, path, when, sealed, control) }
 	search("while open")
 	cs, err := db.Challenges(ctx, c.ID)
 	if err != nil || len(cs) != 1 || !reflect.DeepEqual(cs[0], ch) {

@@ -1,11 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io/fs"
-	"os"
 	"testing"
 	"time"
 
@@ -74,27 +70,7 @@ func TestReviewCycleNoPlaintextOnDisk(t *testing.T) {
 		}
 	}
 
-	search := func(when string) {
-		var all []byte
-		for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
-			b, err := os.ReadFile(p)
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			all = append(all, b...)
-		}
-		for what, v := range sealed {
-			if bytes.Contains(all, []byte(v)) {
-				t.Errorf("%s: %s (%q) found in the database files", when, what, v)
-			}
-		}
-		if !bytes.Contains(all, []byte(control)) {
-			t.Errorf("%s: control value not found: the search is not seeing the data", when)
-		}
-	}
+	search := func(when string) { assertNoPlaintext(t, path, when, sealed, control) }
 	search("while open")
 	m, err := db.Meeting(ctx, rv)
 	if err != nil || m.Sections[0].Notes != sealed["notes, last"] || m.Attendees[0].Name != sealed["attendee name"] {
