@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/iro-app/iro/internal/challenge"
@@ -31,7 +32,17 @@ func (f *fakeBackend) OpenMeeting(_ context.Context, req store.MeetingRequest) (
 		f.meetings[r.ID] = m
 	}
 	f.openReview = r
-	return r, *m, nil
+	return r, copyMeeting(*m), nil
+}
+
+// copyMeeting gives the screens their own slices, as the real store does:
+// the fake's saves must not write into what a screen is drawing.
+func copyMeeting(m review.Meeting) review.Meeting {
+	m.Sections = slices.Clone(m.Sections)
+	m.Attendees = slices.Clone(m.Attendees)
+	m.Consultations = slices.Clone(m.Consultations)
+	m.Recommendations = slices.Clone(m.Recommendations)
+	return m
 }
 
 func (f *fakeBackend) SaveNotes(_ context.Context, sectionID, text string) error {
@@ -90,7 +101,7 @@ func (f *fakeBackend) Meeting(_ context.Context, reviewID string) (review.Meetin
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if m, ok := f.meetings[reviewID]; ok {
-		return *m, nil
+		return copyMeeting(*m), nil
 	}
 	return review.Meeting{ReviewID: reviewID}, nil
 }
