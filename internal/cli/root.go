@@ -55,7 +55,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetErr(stderr)
 	err := fang.Execute(ctx, root, fang.WithoutManpage(), fang.WithoutCompletions(), fang.WithoutVersion(),
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
-			fmt.Fprintln(w, "iro: "+oneLine(err.Error()))
+			fmt.Fprintln(w, "iro: "+oneLine(err.Error())+damageHint(err))
 		}))
 	if err == nil {
 		return ExitOK
@@ -111,3 +111,12 @@ func isFlagError(err error) bool {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// damageHint adds the way out when SQLite found a damaged page after the
+// file opened: its own words ("malformed") say nothing about what to do.
+func damageHint(err error) string {
+	if strings.Contains(err.Error(), "malformed") && !strings.Contains(err.Error(), "iro check") {
+		return " — the database is damaged: run `iro check` to see where, and restore it from your backup"
+	}
+	return ""
+}
