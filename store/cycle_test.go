@@ -103,9 +103,41 @@ func failOutbox(t *testing.T, db *DB) (restore func()) {
 // TestReviewCycleOpPerWrite runs every review-cycle Tx method twice: first
 // with outbox writes failing, which must roll its row back too, then for
 // real, which must add exactly one op with the expected intent and payload.
+// writeOneOp proves the outbox rule for one write: with the outbox failing
+// the write leaves no trace at all; then it succeeds and adds exactly one
+// op, leaving the ops before it untouched. It returns the new op.
+func writeOneOp(t *testing.T, db *DB, write func(tx *Tx) error) Op {
+	t.Helper()
+	ctx := context.Background()
+	before := snapshot(t, db)
+	restore := failOutbox(t, db)
+	err := db.Update(ctx, write)
+	restore()
+	if err == nil || !strings.Contains(err.Error(), "injected outbox failure") {
+		t.Fatalf("with the outbox failing, Update = %v", err)
+	}
+	if after := snapshot(t, db); !reflect.DeepEqual(after, before) {
+		t.Fatalf("a failed op left writes behind:\nbefore %v\nafter  %v", before, after)
+	}
+	opsBefore, err := db.PendingOps(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(ctx, write); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	ops, err := db.PendingOps(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != len(opsBefore)+1 || !reflect.DeepEqual(ops[:len(opsBefore)], opsBefore) {
+		t.Fatalf("outbox went from %d to %d ops, want one more and the old ones untouched", len(opsBefore), len(ops))
+	}
+	return ops[len(ops)-1]
+}
+
 func TestReviewCycleOpPerWrite(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	db, _, c := cycleTestDB(t)
 	rv, rv2 := c.Reviews[0].ID, c.Reviews[1].ID
 	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -182,32 +214,7 @@ func TestReviewCycleOpPerWrite(t *testing.T) {
 			opDelta{"monitoring", "monitoring.create", 0, map[string]any{"child_id": c.ID, "outcome": "Done"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapshot(t, db)
-			restore := failOutbox(t, db)
-			err := db.Update(ctx, tc.write)
-			restore()
-			if err == nil || !strings.Contains(err.Error(), "injected outbox failure") {
-				t.Fatalf("with the outbox failing, Update = %v", err)
-			}
-			if after := snapshot(t, db); !reflect.DeepEqual(after, before) {
-				t.Fatalf("a failed op left writes behind:\nbefore %v\nafter  %v", before, after)
-			}
-
-			opsBefore, err := db.PendingOps(ctx, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := db.Update(ctx, tc.write); err != nil {
-				t.Fatalf("Update: %v", err)
-			}
-			ops, err := db.PendingOps(ctx, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ops) != len(opsBefore)+1 || !reflect.DeepEqual(ops[:len(opsBefore)], opsBefore) {
-				t.Fatalf("outbox went from %d to %d ops, want one more and the old ones untouched", len(opsBefore), len(ops))
-			}
-			op := ops[len(ops)-1]
+			op := writeOneOp(t, db, tc.write)
 			checkOp(t, op, tc.want)
 			if strings.HasSuffix(op.Name, ".delete") && string(op.Payload) != "{}" {
 				t.Errorf("delete payload = %s, want {}", op.Payload)
