@@ -547,11 +547,11 @@ func (a App) jump(it drift.Item) (tea.Model, tea.Cmd) {
 		}
 		a.openChild(e)
 		switch it.Jump.Screen {
-		case "follow_up", "tracker":
+		case drift.ScreenFollowUp, drift.ScreenTracker:
 			return a, a.openFollowUp()
-		case "prepare":
+		case drift.ScreenPrepare:
 			return a, a.openPreparation()
-		case "challenge":
+		case drift.ScreenChallenge:
 			return a, a.openChallenges(nil)
 		}
 		return a, nil

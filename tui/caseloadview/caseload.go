@@ -91,19 +91,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
+	if next, ok := components.MoveCursor(m.keys.List, press, m.cursor, len(m.visible), m.rows()); ok {
+		m.cursor = next
+		m.scrollIntoView()
+		return m, nil
+	}
 	switch {
-	case key.Matches(press, m.keys.Up):
-		m.move(-1)
-	case key.Matches(press, m.keys.Down):
-		m.move(1)
-	case key.Matches(press, m.keys.PageUp):
-		m.move(-m.rows())
-	case key.Matches(press, m.keys.PageDown):
-		m.move(m.rows())
-	case key.Matches(press, m.keys.Top):
-		m.move(-len(m.visible))
-	case key.Matches(press, m.keys.Bottom):
-		m.move(len(m.visible))
 	case key.Matches(press, m.keys.Sort):
 		current := m.selectedID()
 		m.byName = !m.byName
@@ -180,22 +173,10 @@ func (m Model) selectedID() string {
 	return ""
 }
 
-func (m *Model) move(by int) {
-	m.cursor = max(0, min(m.cursor+by, len(m.visible)-1))
-	m.scrollIntoView()
-}
-
 func (m Model) rows() int { return max(m.height-chrome, 1) }
 
 func (m *Model) scrollIntoView() {
-	rows := m.rows()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(0, min(m.offset, max(len(m.visible)-rows, 0)))
+	m.offset = components.ScrollOffset(m.cursor, m.offset, m.rows(), len(m.visible))
 }
 
 // ShortHelp lists the keys that work now, for the footer.

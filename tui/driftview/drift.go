@@ -65,19 +65,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
+	if next, ok := components.MoveCursor(m.keys.List, press, m.cursor, len(m.items), m.rows()); ok {
+		m.cursor = next
+		m.scroll()
+		return m, nil
+	}
 	switch {
-	case key.Matches(press, m.keys.Up):
-		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(press, m.keys.Down):
-		m.cursor = min(m.cursor+1, max(len(m.items)-1, 0))
-	case key.Matches(press, m.keys.PageUp):
-		m.cursor = max(m.cursor-m.rows(), 0)
-	case key.Matches(press, m.keys.PageDown):
-		m.cursor = min(m.cursor+m.rows(), max(len(m.items)-1, 0))
-	case key.Matches(press, m.keys.Top):
-		m.cursor = 0
-	case key.Matches(press, m.keys.Bottom):
-		m.cursor = max(len(m.items)-1, 0)
 	case key.Matches(press, m.keys.Open) && len(m.items) > 0:
 		it := m.items[m.cursor]
 		return m, func() tea.Msg { return Jump{Item: it} }
@@ -91,14 +84,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 func (m Model) rows() int { return max(m.height-3, 1) }
 
 func (m *Model) scroll() {
-	rows := m.rows()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(0, min(m.offset, max(len(m.items)-rows, 0)))
+	m.offset = components.ScrollOffset(m.cursor, m.offset, m.rows(), len(m.items))
 }
 
 // ShortHelp lists the keys that work now.

@@ -26,7 +26,7 @@ func (m Model) monitoringRows() int {
 }
 
 func (m Model) monitoringKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	if next, ok := moveCursor(m.keys.List, msg, m.monCursor, len(m.s.Monitoring), m.monitoringRows()); ok {
+	if next, ok := components.MoveCursor(m.keys.List, msg, m.monCursor, len(m.s.Monitoring), m.monitoringRows()); ok {
 		m.monCursor = next
 		return m, nil
 	}
@@ -46,7 +46,7 @@ func (m Model) monitoringView() string {
 	widths := components.Layout(monitoringColumns, m.width)
 	b.WriteString(m.st.Column.Render(components.Header(monitoringColumns, widths)) + "\n")
 	rows := m.monitoringRows()
-	top := window(m.monCursor, rows)
+	top := components.ScrollOffset(m.monCursor, 0, rows, len(m.s.Monitoring))
 	for i := top; i < min(top+rows, len(checks)); i++ {
 		c := checks[i]
 		cursor := " "

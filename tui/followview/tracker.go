@@ -36,7 +36,7 @@ func (m Model) trackerRows() int {
 }
 
 func (m Model) trackerKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
-	if next, ok := moveCursor(m.keys.List, msg, m.recCursor, len(m.s.Recommendations), m.trackerRows()); ok {
+	if next, ok := components.MoveCursor(m.keys.List, msg, m.recCursor, len(m.s.Recommendations), m.trackerRows()); ok {
 		m.recCursor = next
 		return m, nil
 	}
@@ -60,7 +60,7 @@ func (m Model) trackerView() string {
 	widths := components.Layout(trackerColumns, m.width)
 	b.WriteString(m.st.Column.Render(components.Header(trackerColumns, widths)) + "\n")
 	rows := m.trackerRows()
-	top := window(m.recCursor, rows)
+	top := components.ScrollOffset(m.recCursor, 0, rows, len(recs))
 	for i := top; i < min(top+rows, len(recs)); i++ {
 		b.WriteString(m.trackerRow(recs[i], i == m.recCursor, widths) + "\n")
 	}

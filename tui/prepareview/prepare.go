@@ -227,27 +227,20 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.NextPart):
 		m.part = (m.part + 1) % partCount
+		return m, nil
 	case key.Matches(msg, m.keys.PrevPart):
 		m.part = (m.part + partCount - 1) % partCount
+		return m, nil
 	case key.Matches(msg, m.keys.Back):
 		id := m.s.Child.ID
 		return m, func() tea.Msg { return Done{ChildID: id} }
-	case key.Matches(msg, m.keys.Up):
-		c.move(-1, n, rows)
-	case key.Matches(msg, m.keys.Down):
-		c.move(1, n, rows)
-	case key.Matches(msg, m.keys.PageUp):
-		c.move(-rows, n, rows)
-	case key.Matches(msg, m.keys.PageDown):
-		c.move(rows, n, rows)
-	case key.Matches(msg, m.keys.Top):
-		c.move(-n, n, rows)
-	case key.Matches(msg, m.keys.Bottom):
-		c.move(n, n, rows)
-	default:
-		return m.partKey(msg)
 	}
-	return m, nil
+	if next, ok := components.MoveCursor(m.keys.List, msg, c.pos, n, rows); ok {
+		c.pos = next
+		c.scroll(n, rows)
+		return m, nil
+	}
+	return m.partKey(msg)
 }
 
 // partKey handles the keys of the part on show.
@@ -479,22 +472,10 @@ func (m Model) statusLine() string {
 // listCursor is a part's cursor row and the first row drawn.
 type listCursor struct{ pos, offset int }
 
-// move moves the cursor by rows within n rows, rows of which fit on screen.
-func (c *listCursor) move(by, n, rows int) {
-	c.pos = max(0, min(c.pos+by, n-1))
-	c.scroll(n, rows)
-}
-
 // scroll keeps the cursor on screen and the screen full.
 func (c *listCursor) scroll(n, rows int) {
 	c.pos = max(0, min(c.pos, n-1))
-	if c.pos < c.offset {
-		c.offset = c.pos
-	}
-	if c.pos >= c.offset+rows {
-		c.offset = c.pos - rows + 1
-	}
-	c.offset = max(0, min(c.offset, n-rows))
+	c.offset = components.ScrollOffset(c.pos, c.offset, rows, n)
 }
 
 // listView is a part drawn as a list under its own line and a column
