@@ -426,7 +426,7 @@ func (a App) checkLock() (tea.Model, tea.Cmd) {
 	now := a.opt.Clock.Now()
 	slept := now.Sub(a.lastCheck) > sleepJump
 	a.lastCheck = now
-	if a.active == unlockScreen || a.opt.Start == Setup && a.iroName == "" {
+	if a.active == unlockScreen {
 		return a, a.lockCheck()
 	}
 	switch {
