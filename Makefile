@@ -12,10 +12,12 @@ build:
 demo:
 	$(GO) run $(PKG) demo
 
-# The whole suite, race detector on. The tmux end-to-end tests run here too;
-# they skip loudly without tmux (and fail when CI=true).
+# The whole suite, race detector on. The tmux end-to-end tests and the
+# PostgreSQL server tests run here too; without tmux or a PostgreSQL cluster
+# they skip loudly (and fail when CI=true). .ci/postgres starts a local
+# cluster when one is installed.
 test:
-	$(GO) test -race -count=1 ./...
+	@eval "$$(.ci/postgres env)"; $(GO) test -race -count=1 ./...
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

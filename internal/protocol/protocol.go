@@ -1,0 +1,184 @@
+// Package protocol is the sync wire format shared by the laptop client and
+// `iro serve`: JSON bodies of POST /v1/enrol, POST /v1/push and
+// GET /v1/changes. It holds types and limits only; the client and the server
+// each own their behaviour.
+package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Paths of the API. Every path but Enrol needs "Authorization: Bearer TOKEN".
+const (
+	PathEnrol   = "/v1/enrol"
+	PathPush    = "/v1/push"
+	PathChanges = "/v1/changes" // ?since=N
+)
+
+// Limits both sides enforce: the client packs batches to fit them and the
+// server refuses anything larger (413 for the body, 400 for the op count).
+const (
+	MaxBodyBytes  = 2 << 20 // any request body
+	MaxBatchOps   = 100     // ops in one push
+	MaxBatchBytes = 1 << 20 // the encoded ops of one push
+	MaxPullPage   = 1000    // entities in one changes page
+)
+
+// EnrolRequest exchanges a one-time code from `iro serve enrol` for a device
+// token. Device is a label the IRO chose (e.g. the laptop's name); it is
+// shown to admins and never trusted for identity.
+type EnrolRequest struct {
+	Code   string `json:"code"`
+	Device string `json:"device"`
+}
+
+// EnrolResponse carries the token the device keeps sealed and sends as a
+// bearer token from then on. The server stores only its hash.
+type EnrolResponse struct {
+	DeviceID string `json:"device_id"`
+	IRO      string `json:"iro"`
+	Token    string `json:"token"`
+}
+
+// Op is one outbox op as pushed. Payload is a JSON object whose keys are the
+// entity's column names: a create carries every field, an update the ones
+// it changed, a delete none. BaseVersion is the server version of the
+// entity the device last saw (0 if it has never seen one): the server
+// reports a conflict for a field another device changed after it.
+type Op struct {
+	OpID        string          `json:"op_id"`
+	Entity      string          `json:"entity"`
+	EntityID    string          `json:"entity_id"`
+	Name        string          `json:"op"`
+	BaseVersion int64           `json:"base_version"`
+	Payload     json.RawMessage `json:"payload"`
+}
+
+// Kind is what the op does, from the suffix of its name: review.update is
+// an update, recommendation.create a create, progress.append a create.
+type Kind int
+
+const (
+	KindUnknown Kind = iota
+	KindCreate
+	KindUpdate
+	KindDelete
+)
+
+// KindOf classifies an op name as "<entity>.<verb>".
+func KindOf(name string) Kind {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '.' {
+			switch name[i+1:] {
+			case "create", "append", "raise", "step":
+				return KindCreate
+			case "update":
+				return KindUpdate
+			case "delete":
+				return KindDelete
+			}
+			return KindUnknown
+		}
+	}
+	return KindUnknown
+}
+
+// PushRequest is one batch, in outbox order.
+type PushRequest struct {
+	Ops []Op `json:"ops"`
+}
+
+// Status is the outcome of one op.
+type Status string
+
+const (
+	// Applied: the op's fields are now the server's.
+	Applied Status = "applied"
+	// Duplicate: this device sent the op before; Original and the other
+	// fields are that first result, so a client whose reply was lost learns
+	// everything it would have.
+	Duplicate Status = "duplicate"
+	// Conflict: fields another device changed since BaseVersion were left
+	// as the server has them (Conflicts holds the server's values); every
+	// other field of the op was applied.
+	Conflict Status = "conflict"
+	// Rejected: nothing was applied and retrying will not help (Reason says
+	// why: not in your allocation, unknown entity, malformed payload…).
+	Rejected Status = "rejected"
+)
+
+// Result answers one op, in the order of the request.
+type Result struct {
+	OpID      string                     `json:"op_id"`
+	Status    Status                     `json:"status"`
+	Original  Status                     `json:"original,omitempty"`  // for Duplicate
+	Version   int64                      `json:"version,omitempty"`   // the entity's server version after the op
+	Reason    string                     `json:"reason,omitempty"`    // for Rejected
+	Conflicts map[string]json.RawMessage `json:"conflicts,omitempty"` // for Conflict: field → server value
+}
+
+// Outcome is the status that matters to the device: a duplicate's original.
+func (r Result) Outcome() Status {
+	if r.Status == Duplicate {
+		return r.Original
+	}
+	return r.Status
+}
+
+// PushResponse has one result per pushed op.
+type PushResponse struct {
+	Results []Result `json:"results"`
+}
+
+// ErrorResponse is the body of every non-2xx reply. OpID names the op a 422
+// is about (an op id reused with a different payload).
+type ErrorResponse struct {
+	Error string `json:"error"`
+	OpID  string `json:"op_id,omitempty"`
+}
+
+// Entity is the current server state of one record in the device's
+// allocation. Fields holds every column (the same keys as ops) unless
+// Deleted. Version counts the changes the server applied to it.
+type Entity struct {
+	Entity  string                     `json:"entity"`
+	ID      string                     `json:"id"`
+	ChildID string                     `json:"child_id"`
+	Version int64                      `json:"version"`
+	Deleted bool                       `json:"deleted,omitempty"`
+	Fields  map[string]json.RawMessage `json:"fields,omitempty"`
+}
+
+// ChangesResponse is one page of GET /v1/changes?since=N. Entities are the
+// records that changed after N (each once, in its latest state), plus every
+// record of a child newly allocated after N; Revoked are children taken out
+// of the IRO's allocation after N. Cursor is the change number to ask from
+// next; More says another page is waiting. Change numbers are assigned by
+// the server and never skip a committed change.
+type ChangesResponse struct {
+	Cursor   int64    `json:"cursor"`
+	More     bool     `json:"more"`
+	Entities []Entity `json:"entities"`
+	Revoked  []string `json:"revoked,omitempty"`
+}
+
+// Check validates the shape of an op (not its meaning), so a malformed op
+// is rejected with a reason instead of failing the whole batch.
+func (o Op) Check() error {
+	switch {
+	case o.OpID == "":
+		return fmt.Errorf("op has no op_id")
+	case o.Entity == "" || o.EntityID == "":
+		return fmt.Errorf("op %s names no entity", o.OpID)
+	case KindOf(o.Name) == KindUnknown:
+		return fmt.Errorf("op %s: unknown operation %q", o.OpID, o.Name)
+	case o.BaseVersion < 0:
+		return fmt.Errorf("op %s: negative base version", o.OpID)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(o.Payload, &fields); err != nil || fields == nil {
+		return fmt.Errorf("op %s: payload is not a JSON object", o.OpID)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package serverdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/iro-app/iro/internal/protocol"
+)
+
+// Changes is one page of what changed in dev's IRO's allocation after
+// change number since, read in one snapshot (see the package comment):
+//
+//   - the stream: records of allocated children with since < change_no ≤
+//     the counter, oldest change first, at most limit of them;
+//   - a snapshot of every older record (change_no ≤ since) of each child
+//     allocated in (since, Cursor], which the device has never been sent;
+//   - the children taken out of the allocation in (since, Cursor] and not
+//     given back since.
+//
+// limit ≤ 0 means protocol.MaxPullPage. A since beyond the counter means the
+// server's data was reset, so the device starts again from 0.
+func (db *DB) Changes(ctx context.Context, dev Device, since int64, limit int) (protocol.ChangesResponse, error) {
+	if limit <= 0 || limit > protocol.MaxPullPage {
+		limit = protocol.MaxPullPage
+	}
+	if since < 0 {
+		since = 0
+	}
+	resp, err := db.changes(ctx, dev.IRO, since, limit)
+	if err != nil {
+		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
+	}
+	// The audit row is written after the read transaction: it must not make
+	// the read a write, and a lost audit row for a read is the lesser harm.
+	detail := fmt.Sprintf("since=%d cursor=%d entities=%d revoked=%d", since, resp.Cursor, len(resp.Entities), len(resp.Revoked))
+	h := handle{db.sql, db.d}
+	if err := h.audit(ctx, time.Now(), dev.ID, dev.IRO, "pull", detail); err != nil {
+		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
+	}
+	// Asking from since means the device saved everything up to since.
+	if _, err := h.exec(ctx, `UPDATE device SET pulled = ? WHERE id = ? AND pulled < ?`, since, dev.ID, since); err != nil {
+		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
+	}
+	return resp, nil
+}
+
+func (db *DB) changes(ctx context.Context, iro string, since int64, limit int) (protocol.ChangesResponse, error) {
+	// REPEATABLE READ: the counter and every query below see one snapshot.
+	// SQLite ignores the level; its read transaction is a snapshot anyway.
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	h := handle{tx, db.d}
+
+	var hi int64
+	if err := h.queryRow(ctx, `SELECT n FROM counter WHERE id = 1`).Scan(&hi); err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	if since > hi {
+		since = 0
+	}
+
+	resp := protocol.ChangesResponse{Entities: []protocol.Entity{}}
+	// Each change_no belongs to one row (a row keeps only its latest), so
+	// paging on it neither repeats nor skips a row.
+	stream, lastNo, err := h.entities(ctx, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no
+		FROM entity e JOIN allocation a ON a.child_id = e.child_id AND a.iro = ?
+		WHERE e.change_no > ? AND e.change_no <= ?
+		ORDER BY e.change_no LIMIT ?`, iro, since, hi, limit+1)
+	if err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	resp.Cursor = hi
+	if len(stream) > limit {
+		stream = stream[:limit]
+		resp.Cursor, resp.More = lastNo[limit-1], true
+	}
+
+	// Records of a newly allocated child the device has not been sent: the
+	// stream carries everything after since, so only older ones are needed
+	// and no record is in both.
+	snapshot, _, err := h.entities(ctx, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no
+		FROM entity e JOIN allocation a ON a.child_id = e.child_id AND a.iro = ?
+		WHERE a.change_no > ? AND a.change_no <= ? AND e.change_no <= ?
+		ORDER BY e.change_no`, iro, since, resp.Cursor, since)
+	if err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	resp.Entities = append(append(resp.Entities, snapshot...), stream...)
+
+	rows, err := h.query(ctx, `SELECT DISTINCT r.child_id FROM revocation r
+		WHERE r.iro = ? AND r.change_no > ? AND r.change_no <= ?
+		AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.iro = r.iro AND a.child_id = r.child_id)
+		ORDER BY r.child_id`, iro, since, resp.Cursor)
+	if err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var child string
+		if err := rows.Scan(&child); err != nil {
+			return protocol.ChangesResponse{}, err
+		}
+		resp.Revoked = append(resp.Revoked, child)
+	}
+	if err := rows.Err(); err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	return resp, tx.Commit()
+}
+
+// entities runs a query for entity rows and returns them with their change
+// numbers. A deleted record carries no fields.
+func (h handle) entities(ctx context.Context, query string, args ...any) ([]protocol.Entity, []int64, error) {
+	rows, err := h.query(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var out []protocol.Entity
+	var nos []int64
+	for rows.Next() {
+		var e protocol.Entity
+		var fields string
+		var no int64
+		if err := rows.Scan(&e.Entity, &e.ID, &e.ChildID, &e.Version, &e.Deleted, &fields, &no); err != nil {
+			return nil, nil, err
+		}
+		if !e.Deleted {
+			if err := json.Unmarshal([]byte(fields), &e.Fields); err != nil {
+				return nil, nil, fmt.Errorf("stored fields of %s %s: %w", e.Entity, e.ID, err)
+			}
+		}
+		out = append(out, e)
+		nos = append(nos, no)
+	}
+	return out, nos, rows.Err()
+}

@@ -1,0 +1,418 @@
+package serverdb
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/iro-app/iro/internal/protocol"
+)
+
+// syncable are the entities a device may push. Anything else (settings,
+// keys, the laptop's own audit) never leaves the laptop.
+var syncable = map[string]bool{
+	"child": true, "episode": true, "cp_plan": true, "review": true,
+	"meeting": true, "section": true, "consultation": true, "document": true,
+	"checklist_item": true, "attendee": true, "recommendation": true,
+	"progress": true, "monitoring": true, "challenge": true, "challenge_step": true,
+}
+
+// fieldName is a column name: the payload's keys become the keys of pulled
+// Fields, so nothing else may get in.
+var fieldName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// parents are the fields a create may name its child through when it has no
+// child_id of its own, in the order they are tried, with the entity each
+// one points at.
+var parents = []struct{ field, entity string }{
+	{"review_id", "review"},
+	{"recommendation_id", "recommendation"},
+	{"challenge_id", "challenge"},
+}
+
+// fieldMeta is, per field, when and by whom it last changed: what decides
+// whether an update conflicts.
+type fieldMeta struct {
+	Version int64  `json:"version"`
+	Device  string `json:"device"`
+}
+
+// entityRow is one row of the entity table.
+type entityRow struct {
+	childID string
+	version int64
+	deleted bool
+	fields  map[string]json.RawMessage
+	meta    map[string]fieldMeta
+}
+
+// Push applies a batch of ops from dev in one transaction, so a crash
+// leaves none or all of it, and returns one result per op, in order. An op
+// id the device used before with a different op fails the whole batch
+// with *OpReusedError.
+func (db *DB) Push(ctx context.Context, dev Device, ops []protocol.Op, now time.Time) ([]protocol.Result, error) {
+	var results []protocol.Result
+	err := db.write(ctx, func(w *writeTx) error {
+		results = make([]protocol.Result, 0, len(ops))
+		count := map[protocol.Status]int{}
+		for _, op := range ops {
+			r, err := w.push(ctx, dev, op, now)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+			count[r.Status]++
+		}
+		return w.audit(ctx, now, dev.ID, dev.IRO, "push", fmt.Sprintf("ops=%d applied=%d duplicate=%d conflict=%d rejected=%d",
+			len(ops), count[protocol.Applied], count[protocol.Duplicate], count[protocol.Conflict], count[protocol.Rejected]))
+	})
+	var reused *OpReusedError
+	if errors.As(err, &reused) {
+		return nil, reused
+	} else if err != nil {
+		return nil, fmt.Errorf("serverdb: push: %w", err)
+	}
+	return results, nil
+}
+
+// push answers one op: the stored result if the device sent it before,
+// otherwise the outcome of applying it, stored for next time.
+func (w *writeTx) push(ctx context.Context, dev Device, op protocol.Op, now time.Time) (protocol.Result, error) {
+	if op.OpID == "" {
+		// Nothing to store it under: the device learns why and that is all.
+		return protocol.Result{Status: protocol.Rejected, Reason: "op has no op_id"}, nil
+	}
+	hash := opHash(op)
+	prior, found, err := w.opResult(ctx, dev.ID, op.OpID)
+	if err != nil {
+		return protocol.Result{}, err
+	}
+	if found {
+		if prior.hash != hash {
+			return protocol.Result{}, &OpReusedError{OpID: op.OpID}
+		}
+		r := prior.result
+		r.Original, r.Status = r.Status, protocol.Duplicate
+		return r, nil
+	}
+	r, err := w.apply(ctx, dev, op)
+	if err != nil {
+		return protocol.Result{}, err
+	}
+	r.OpID = op.OpID
+	return r, w.storeResult(ctx, dev.ID, hash, r, now)
+}
+
+// opHash identifies what an op does, so a retry is told from a reused id.
+// The base version is left out: a client that pulled between two attempts
+// may resend the same op with a newer one. Each part is length-prefixed so
+// no two ops hash alike by shifting bytes between parts.
+func opHash(op protocol.Op) string {
+	h := sha256.New()
+	payload := op.Payload
+	var compact bytes.Buffer
+	if json.Compact(&compact, op.Payload) == nil {
+		payload = compact.Bytes()
+	}
+	for _, part := range [][]byte{[]byte(op.Entity), []byte(op.EntityID), []byte(op.Name), payload} {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
+		h.Write(n[:])
+		h.Write(part)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+type storedResult struct {
+	hash   string
+	result protocol.Result
+}
+
+func (w *writeTx) opResult(ctx context.Context, deviceID, opID string) (storedResult, bool, error) {
+	var s storedResult
+	var status string
+	var conflicts sql.NullString
+	err := w.queryRow(ctx, `SELECT hash, status, version, reason, conflicts FROM op_result WHERE device_id = ? AND op_id = ?`,
+		deviceID, opID).Scan(&s.hash, &status, &s.result.Version, &s.result.Reason, &conflicts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, false, nil
+	} else if err != nil {
+		return s, false, err
+	}
+	s.result.OpID, s.result.Status = opID, protocol.Status(status)
+	if conflicts.Valid {
+		if err := json.Unmarshal([]byte(conflicts.String), &s.result.Conflicts); err != nil {
+			return s, false, fmt.Errorf("stored conflicts of op %s: %w", opID, err)
+		}
+	}
+	return s, true, nil
+}
+
+func (w *writeTx) storeResult(ctx context.Context, deviceID, hash string, r protocol.Result, now time.Time) error {
+	var conflicts sql.NullString
+	if len(r.Conflicts) > 0 {
+		b, err := marshal(r.Conflicts)
+		if err != nil {
+			return err
+		}
+		conflicts = sql.NullString{String: b, Valid: true}
+	}
+	_, err := w.exec(ctx, `INSERT INTO op_result (device_id, op_id, hash, status, version, reason, conflicts, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, deviceID, r.OpID, hash, string(r.Status), r.Version, r.Reason, conflicts, stamp(now))
+	return err
+}
+
+// rejected is a result for an op that changed nothing.
+func rejected(format string, args ...any) protocol.Result {
+	return protocol.Result{Status: protocol.Rejected, Reason: fmt.Sprintf(format, args...)}
+}
+
+// apply does what an op asks, if the device may. Reasons name entities,
+// ids and field names, never a value.
+func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protocol.Result, error) {
+	if err := op.Check(); err != nil {
+		return rejected("%v", err), nil
+	}
+	if !syncable[op.Entity] {
+		return rejected("%q is not an entity the server keeps", op.Entity), nil
+	}
+	var payload map[string]json.RawMessage
+	if err := json.Unmarshal(op.Payload, &payload); err != nil {
+		return rejected("payload is not a JSON object"), nil // Check let it through; be safe anyway
+	}
+	for f, v := range payload {
+		if !fieldName.MatchString(f) {
+			return rejected("%q is not a field name", f), nil
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, v); err != nil {
+			return rejected("field %s is not valid JSON", f), nil
+		}
+		payload[f] = compact.Bytes()
+	}
+
+	row, found, err := w.entity(ctx, op.Entity, op.EntityID)
+	if err != nil {
+		return protocol.Result{}, err
+	}
+	kind := protocol.KindOf(op.Name)
+	switch {
+	case !found && kind == protocol.KindDelete:
+		return protocol.Result{Status: protocol.Applied}, nil // already gone: deleting is idempotent
+	case !found && kind == protocol.KindUpdate:
+		return rejected("%s %s is not on the server", op.Entity, op.EntityID), nil
+	}
+
+	child := row.childID
+	if !found {
+		var reason string
+		if child, reason, err = w.childOfNew(ctx, op, payload); err != nil {
+			return protocol.Result{}, err
+		} else if reason != "" {
+			return rejected("%s", reason), nil
+		}
+	}
+	if ok, err := w.mayWrite(ctx, dev, child); err != nil {
+		return protocol.Result{}, err
+	} else if !ok {
+		return rejected("child not in your allocation"), nil
+	}
+
+	switch kind {
+	case protocol.KindCreate:
+		if found && !row.deleted {
+			return rejected("%s %s already exists on the server", op.Entity, op.EntityID), nil
+		}
+		// A create over a deleted row continues its versions, so a device
+		// never sees a version go backwards.
+		version := row.version + 1
+		meta := make(map[string]fieldMeta, len(payload))
+		for f := range payload {
+			meta[f] = fieldMeta{Version: version, Device: dev.ID}
+		}
+		next := entityRow{childID: child, version: version, fields: payload, meta: meta}
+		if err := w.saveEntity(ctx, op.Entity, op.EntityID, next); err != nil {
+			return protocol.Result{}, err
+		}
+		return protocol.Result{Status: protocol.Applied, Version: version}, nil
+
+	case protocol.KindUpdate:
+		if row.deleted {
+			return rejected("%s %s was deleted on the server", op.Entity, op.EntityID), nil
+		}
+		return w.update(ctx, dev, op, row, payload)
+
+	default: // protocol.KindDelete; Check refused KindUnknown
+		if row.deleted {
+			return protocol.Result{Status: protocol.Applied, Version: row.version}, nil
+		}
+		row.version++
+		row.deleted = true
+		row.fields, row.meta = map[string]json.RawMessage{}, map[string]fieldMeta{}
+		if err := w.saveEntity(ctx, op.Entity, op.EntityID, row); err != nil {
+			return protocol.Result{}, err
+		}
+		return protocol.Result{Status: protocol.Applied, Version: row.version}, nil
+	}
+}
+
+// update merges an update field by field. A field another device changed
+// after the op's base version keeps the server's value and is reported as
+// a conflict; every other field is applied. A device never conflicts with
+// its own changes, and a field already holding the op's value needs
+// neither.
+func (w *writeTx) update(ctx context.Context, dev Device, op protocol.Op, row entityRow, payload map[string]json.RawMessage) (protocol.Result, error) {
+	if v, ok := payload["child_id"]; ok && !bytes.Equal(v, jsonString(row.childID)) {
+		// Moving a record would take it out of one allocation into another.
+		return rejected("%s %s cannot move to another child", op.Entity, op.EntityID), nil
+	}
+	conflicts := map[string]json.RawMessage{}
+	applied := []string{}
+	for f, v := range payload {
+		current, has := row.fields[f]
+		if has && bytes.Equal(current, v) {
+			continue
+		}
+		if m, ok := row.meta[f]; ok && m.Version > op.BaseVersion && m.Device != dev.ID {
+			if !has {
+				current = json.RawMessage("null")
+			}
+			conflicts[f] = current
+			continue
+		}
+		applied = append(applied, f)
+	}
+	if len(applied) > 0 {
+		row.version++
+		for _, f := range applied {
+			row.fields[f] = payload[f]
+			row.meta[f] = fieldMeta{Version: row.version, Device: dev.ID}
+		}
+		if err := w.saveEntity(ctx, op.Entity, op.EntityID, row); err != nil {
+			return protocol.Result{}, err
+		}
+	}
+	r := protocol.Result{Status: protocol.Applied, Version: row.version}
+	if len(conflicts) > 0 {
+		r.Status, r.Conflicts = protocol.Conflict, conflicts
+	}
+	return r, nil
+}
+
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// childOfNew finds the child a record not yet on the server belongs to: a
+// child is its own; anything else names it in child_id or through the
+// review, recommendation or challenge it belongs to. reason is why it
+// cannot be found.
+func (w *writeTx) childOfNew(ctx context.Context, op protocol.Op, payload map[string]json.RawMessage) (child, reason string, err error) {
+	if op.Entity == "child" {
+		return op.EntityID, "", nil
+	}
+	if v, ok := payload["child_id"]; ok {
+		if json.Unmarshal(v, &child) != nil || child == "" {
+			return "", "child_id is not an id", nil
+		}
+		return child, "", nil
+	}
+	for _, p := range parents {
+		v, ok := payload[p.field]
+		if !ok {
+			continue
+		}
+		var id string
+		if json.Unmarshal(v, &id) != nil || id == "" {
+			return "", fmt.Sprintf("%s is not an id", p.field), nil
+		}
+		parent, found, err := w.entity(ctx, p.entity, id)
+		if err != nil {
+			return "", "", err
+		} else if !found {
+			return "", fmt.Sprintf("%s %s is not on the server", p.entity, id), nil
+		}
+		return parent.childID, "", nil
+	}
+	return "", fmt.Sprintf("%s %s names no child (child_id, review_id, recommendation_id or challenge_id)", op.Entity, op.EntityID), nil
+}
+
+// mayWrite: the child is in the IRO's allocation, or was taken out of it
+// after the device last pulled. Until the device has been told, what the
+// IRO wrote offline about the child is good work to keep, not an intrusion;
+// once told, the laptop pushes what it still holds and then purges it.
+func (w *writeTx) mayWrite(ctx context.Context, dev Device, child string) (bool, error) {
+	var n int
+	err := w.queryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM allocation WHERE iro = ? AND child_id = ?) +
+		(SELECT COUNT(*) FROM revocation r JOIN device d ON d.id = ?
+			WHERE r.iro = ? AND r.child_id = ? AND r.change_no > d.pulled)`,
+		dev.IRO, child, dev.ID, dev.IRO, child).Scan(&n)
+	return n > 0, err
+}
+
+func (w *writeTx) entity(ctx context.Context, entity, id string) (entityRow, bool, error) {
+	var r entityRow
+	var fields, meta string
+	err := w.queryRow(ctx, `SELECT child_id, version, deleted, fields, field_meta FROM entity WHERE entity = ? AND id = ?`,
+		entity, id).Scan(&r.childID, &r.version, &r.deleted, &fields, &meta)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	} else if err != nil {
+		return r, false, err
+	}
+	if err := json.Unmarshal([]byte(fields), &r.fields); err != nil {
+		return r, false, fmt.Errorf("stored fields of %s %s: %w", entity, id, err)
+	}
+	if err := json.Unmarshal([]byte(meta), &r.meta); err != nil {
+		return r, false, fmt.Errorf("stored field versions of %s %s: %w", entity, id, err)
+	}
+	if r.fields == nil {
+		r.fields = map[string]json.RawMessage{}
+	}
+	if r.meta == nil {
+		r.meta = map[string]fieldMeta{}
+	}
+	return r, true, nil
+}
+
+// saveEntity writes a row's new state under the next change number, which
+// is what puts it in every allocated device's next pull.
+func (w *writeTx) saveEntity(ctx context.Context, entity, id string, r entityRow) error {
+	fields, err := marshal(r.fields)
+	if err != nil {
+		return err
+	}
+	meta, err := marshal(r.meta)
+	if err != nil {
+		return err
+	}
+	_, err = w.exec(ctx, `INSERT INTO entity (entity, id, child_id, version, deleted, fields, field_meta, change_no)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (entity, id) DO UPDATE SET child_id = excluded.child_id, version = excluded.version,
+			deleted = excluded.deleted, fields = excluded.fields, field_meta = excluded.field_meta,
+			change_no = excluded.change_no`,
+		entity, id, r.childID, r.version, r.deleted, fields, meta, w.next())
+	return err
+}
+
+// marshal encodes without json.Marshal's HTML escaping, so a stored value
+// keeps the bytes the device sent (compacted) and compares equal to them.
+func marshal(v any) (string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
