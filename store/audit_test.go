@@ -212,7 +212,11 @@ func TestAuditMigrateFromVersion3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete", "DROP TABLE audit", "PRAGMA user_version = 3"} {
+	// 0005 undone too, so that both run again.
+	for _, q := range []string{"DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete", "DROP TABLE audit",
+		"DROP TABLE sync_state", "DROP TABLE sync_entity", "DROP TABLE sync_conflict", "DROP TABLE sync_revoked",
+		"DROP TABLE sync_parked", "ALTER TABLE outbox DROP COLUMN sent_at", "ALTER TABLE outbox DROP COLUMN reason",
+		"PRAGMA user_version = 3"} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -240,8 +244,8 @@ func TestAuditMigrateFromVersion3(t *testing.T) {
 		t.Errorf("events after migration = %v, want [unlock]", got)
 	}
 	var version int
-	if err := rawDB(t, path).QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 4 {
-		t.Errorf("user_version = %d (%v), want 4", version, err)
+	if err := rawDB(t, path).QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 5 {
+		t.Errorf("user_version = %d (%v), want 5", version, err)
 	}
 	if r, err := db.Check(ctx); err != nil || len(r.Problems) != 0 {
 		t.Errorf("Check after migration: %+v, %v", r, err)

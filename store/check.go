@@ -46,7 +46,7 @@ type sealedTable struct {
 // TestSealedColumnsMatchSchema compares it with the BLOB columns the
 // migrations create, so a new sealed column cannot be missed by the check.
 // meeting has no id of its own and seals under its review's; an outbox op
-// seals under its op id.
+// seals under its op id; a sync conflict under its uid (its id is a number).
 var sealedTables = []sealedTable{
 	{"child", "id", []string{"la_id", "first_name", "last_name", "dob", "upn", "plan_status"}},
 	{"episode", "id", []string{"provider", "postcode_district"}},
@@ -62,6 +62,9 @@ var sealedTables = []sealedTable{
 	{"challenge", "id", []string{"issue", "decision", "remedy"}},
 	{"challenge_step", "id", []string{"addressee", "text"}},
 	{"outbox", "op_id", []string{"payload"}},
+	{"sync_state", "id", []string{"token"}},
+	{"sync_conflict", "uid", []string{"local", "server"}},
+	{"sync_parked", "id", []string{"record"}},
 }
 
 // unsealedBlobColumns are the BLOB columns that are not sealed values: the
@@ -71,7 +74,8 @@ var unsealedBlobColumns = []string{"key_material.salt", "key_material.wrapped_ke
 
 // localTables hold this laptop's own state and are never synced, so no
 // outbox op may name them.
-var localTables = []string{"settings", "key_material", "holiday", "outbox", "audit"}
+var localTables = []string{"settings", "key_material", "holiday", "outbox", "audit",
+	"sync_state", "sync_entity", "sync_conflict", "sync_revoked", "sync_parked"}
 
 // outboxStates are the states the outbox CHECK allows.
 var outboxStates = []string{"pending", "acked", "rejected"}

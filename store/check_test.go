@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/demo"
+	"github.com/iro-app/iro/internal/protocol"
 	"github.com/iro-app/iro/internal/review"
 )
 
@@ -142,7 +144,28 @@ func newCheckFixture(t *testing.T) checkFixture {
 		t.Fatal(err)
 	}
 	d := calendar.D(2026, 11, 2)
-	if err := db.RaiseChallengeNow(ctx, raised(t, c.ID, d, sentTo(0, d))); err != nil {
+	ch := raised(t, c.ID, d, sentTo(0, d))
+	if err := db.RaiseChallengeNow(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	// Sync: an enrolment, a conflict the server left on the challenge's
+	// op (the newest: the first op must stay pending for the damage cases)
+	// and a pulled section parked for want of its review.
+	if err := db.SaveEnrolment(ctx, "https://iro.example.test", "device-1", "iro-1", "token-Quillwort"); err != nil {
+		t.Fatal(err)
+	}
+	var raiseOp string
+	if err := db.sql.QueryRow("SELECT op_id FROM outbox ORDER BY seq DESC LIMIT 1").Scan(&raiseOp); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ApplyPushResults(ctx, []protocol.Result{{OpID: raiseOp, Status: protocol.Conflict, Version: 2,
+		Conflicts: map[string]json.RawMessage{"issue": json.RawMessage(`"Their issue"`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	orphan := protocol.Entity{Entity: "section", ID: "01900000-0000-7000-8000-00000000a001", ChildID: c.ID, Version: 1,
+		Fields: map[string]json.RawMessage{"review_id": json.RawMessage(`"no-such-review"`), "position": json.RawMessage(`0`),
+			"title": json.RawMessage(`"Later"`), "notes": json.RawMessage(`""`)}}
+	if _, err := db.ApplyChanges(ctx, protocol.ChangesResponse{Cursor: 1, Entities: []protocol.Entity{orphan}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, st := range sealedTables {
@@ -298,7 +321,7 @@ func TestCheckFindsDamage(t *testing.T) {
 			exec(t, raw, "DROP TABLE outbox")
 			exec(t, raw, "ALTER TABLE loose RENAME TO outbox")
 			exec(t, raw, `INSERT INTO outbox SELECT (SELECT max(seq) + 1 FROM outbox), op_id, entity, entity_id, op, payload,
-				base_version, created_at, state FROM outbox WHERE seq = 1`)
+				base_version, created_at, state, sent_at, reason FROM outbox WHERE seq = 1`)
 			exec(t, raw, "UPDATE outbox SET state = 'sent' WHERE seq = 1")
 			var last int
 			if err := raw.QueryRow("SELECT max(seq) FROM outbox").Scan(&last); err != nil {

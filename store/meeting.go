@@ -229,15 +229,14 @@ func (tx *Tx) DeleteSection(id string) error {
 // re-sealed, same op id and place in the queue, its other fields (a title or
 // position from UpdateSection) kept. The row's version then stays where that
 // op left it (its base version + 1), so the op still describes the row.
-// Otherwise (the newest op is the section.create, or has been acked or
+// Otherwise (the newest op is the section.create, or has been sent, acked or
 // rejected, or there is none) a new section.update is appended and the
 // version moves on. Either way the row and its op change in one transaction,
 // and a stretch of typing leaves one op however often it is saved.
 //
-// Sync must keep SaveNotes away from an op it has sent but not yet had
-// acknowledged: before pushing, it has to move the batch out of 'pending'
-// (a new state) or otherwise fence it, or the server would see one op id
-// with two payloads.
+// An op that has gone out in a push batch (sent_at set) is fenced: it stays
+// pending until the server answers, but is never merged into, or the server
+// could see one op id with two payloads; the next save appends a new op.
 //
 // Saving the text already stored writes nothing.
 func (tx *Tx) SaveNotes(sectionID, notes string) error {
@@ -265,14 +264,15 @@ func (tx *Tx) SaveNotes(sectionID, notes string) error {
 			seq         int64
 			opID, state string
 			name        string
+			sent        bool
 		)
-		err = tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state FROM outbox
-			WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, t, sectionID).Scan(&seq, &opID, &name, &state)
+		err = tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, sent_at IS NOT NULL FROM outbox
+			WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, t, sectionID).Scan(&seq, &opID, &name, &state, &sent)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		newNotes := tx.seal(t, "notes", sectionID, notes)
-		if err == nil && name == "section.update" && state == "pending" {
+		if err == nil && name == "section.update" && state == "pending" && !sent {
 			if _, err := tx.tx.ExecContext(tx.ctx, "UPDATE section SET updated_at = ?, notes = ? WHERE id = ?",
 				tx.now, newNotes, sectionID); err != nil {
 				return err
@@ -361,16 +361,18 @@ func textOnly(changed map[string]json.RawMessage) bool {
 }
 
 // mergeIntoPendingOp folds changed fields into the entity's newest op when
-// that op is an unsent op of the given name, and reports whether it did.
+// that op is an unsent op of the given name (pending and not yet put in a
+// push batch: a sent op is fenced, see SaveNotes), and reports whether it did.
 func (tx *Tx) mergeIntoPendingOp(entity, entityID, name string, changed map[string]json.RawMessage) (bool, error) {
 	var (
 		seq             int64
 		opID, op, state string
+		sent            bool
 		sealed          []byte
 	)
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, payload FROM outbox
-		WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, entity, entityID).Scan(&seq, &opID, &op, &state, &sealed)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (op != name || state != "pending")) {
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, sent_at IS NOT NULL, payload FROM outbox
+		WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, entity, entityID).Scan(&seq, &opID, &op, &state, &sent, &sealed)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (op != name || state != "pending" || sent)) {
 		return false, nil
 	}
 	if err != nil {

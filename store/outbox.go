@@ -21,8 +21,9 @@ type Op struct {
 	CreatedAt   time.Time
 }
 
-// PendingOps returns up to limit unsent ops (all of them if limit <= 0) in
-// the order they were made, with payloads opened.
+// PendingOps returns up to limit pending ops (all of them if limit <= 0) in
+// the order they were made, with payloads opened: those not yet sent, and
+// those sent whose answer has not arrived (sync_push.go).
 func (db *DB) PendingOps(ctx context.Context, limit int) ([]Op, error) {
 	db.mu.RLock()
 	defer db.mu.RUnlock()

@@ -44,9 +44,10 @@ func seededTestDB(t *testing.T) (*DB, string) {
 
 // sealedValueCount opens every sealed value in the database with its key,
 // under the AAD convention of 0001 (table|column|row id): BLOB columns are
-// sealed, except the key material; a meeting seals under its review_id and
-// an outbox op under its op_id. It fails the test for any that does not
-// open and returns how many did.
+// sealed, except the key material; each under the row-id column
+// sealedTables names (a meeting under its review_id, an outbox op under its
+// op_id…), else id. It fails the test for any that does not open and
+// returns how many did.
 func sealedValueCount(t *testing.T, db *DB) int {
 	t.Helper()
 	db.mu.RLock()
@@ -61,9 +62,11 @@ func sealedValueCount(t *testing.T, db *DB) int {
 		if len(blobs) == 0 {
 			continue
 		}
-		idColumn := map[string]string{"meeting": "review_id", "outbox": "op_id"}[table]
-		if idColumn == "" {
-			idColumn = "id"
+		idColumn := "id"
+		for _, st := range sealedTables {
+			if st.Table == table {
+				idColumn = st.RowID
+			}
 		}
 		for _, column := range blobs {
 			rows, err := db.sql.Query(fmt.Sprintf(`SELECT "%s", "%s" FROM "%s"`, idColumn, column, table))

@@ -39,6 +39,7 @@ import (
 	"github.com/iro-app/iro/tui/meetingview"
 	"github.com/iro-app/iro/tui/prepareview"
 	"github.com/iro-app/iro/tui/styles"
+	"github.com/iro-app/iro/tui/syncview"
 	"github.com/iro-app/iro/tui/unlockview"
 )
 
@@ -71,6 +72,7 @@ type Backend interface {
 	challengeview.Backend
 	followview.Backend
 	prepareview.Backend
+	syncview.Backend
 }
 
 // Options configure the app.
@@ -89,6 +91,8 @@ type Options struct {
 	Notice string
 	// IdleLock locks the app after this long without a key (never off).
 	IdleLock time.Duration
+	// Sync configures background sync; the zero value is right for iro.
+	Sync SyncOptions
 }
 
 // How often the app checks whether to lock itself, and the jump in the wall
@@ -120,6 +124,7 @@ const (
 	challengeScreen
 	driftScreen
 	auditScreen
+	syncScreen
 )
 
 // Messages from commands back to the app.
@@ -168,6 +173,9 @@ type App struct {
 	lastCheck time.Time // the last lock check, to notice a sleep
 	resume    resume    // where to return after unlocking a lock
 
+	sync     syncer
+	syncFrom screen // where the sync screen goes back to
+
 	loadGen int
 	loading bool
 	loadErr error
@@ -180,7 +188,8 @@ func New(opt Options) App {
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = opt.Styles.HelpKey, opt.Styles.HelpKey
 	h.Styles.ShortDesc, h.Styles.FullDesc = opt.Styles.HelpDesc, opt.Styles.HelpDesc
-	a := App{opt: opt, keys: keys.DefaultGlobal(), help: h, caseload: caseloadview.New(opt.Styles), pages: map[screen]Screen{}, status: opt.Notice}
+	a := App{opt: opt, keys: keys.DefaultGlobal(), help: h, caseload: caseloadview.New(opt.Styles), pages: map[screen]Screen{}, status: opt.Notice,
+		sync: newSyncer(opt)}
 	a.lastKey, a.lastCheck = opt.Clock.Now(), opt.Clock.Now()
 	switch opt.Start {
 	case Setup:
@@ -190,6 +199,7 @@ func New(opt Options) App {
 	default:
 		a.active = caseloadScreen
 		a.loadGen, a.loading = 1, true
+		a.sync.gen, a.sync.on = 1, true
 	}
 	return a
 }
@@ -197,7 +207,7 @@ func New(opt Options) App {
 // Init starts loading the caseload when the database is already open.
 func (a App) Init() tea.Cmd {
 	if a.opt.Start == Ready {
-		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen), a.lockCheck())
+		return tea.Batch(a.loadName(), a.loadCmd(a.loadGen), a.lockCheck(), a.loadSyncCounts())
 	}
 	return a.lockCheck()
 }
@@ -268,7 +278,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if a.active == unlockScreen {
 			a.active = caseloadScreen
-			return a, a.startLoad()
+			return a, tea.Batch(a.startLoad(), a.startSync())
 		}
 		return a, nil
 	case caseloadLoadedMsg:
@@ -320,10 +330,19 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case driftview.Done, auditview.Done:
 		a.active = caseloadScreen
 		return a, nil
+	case syncview.Done:
+		a.active = a.syncFrom
+		pages := maps.Clone(a.pages)
+		delete(pages, syncScreen) // it reloads after every sync while open
+		a.pages = pages
+		return a, nil
 	case caseloadview.OpenAudit:
 		return a, a.openAudit()
 	case driftview.Jump:
 		return a.jump(msg.Item)
+	}
+	if next, cmd, ok := a.updateSync(msg); ok {
+		return next, cmd
 	}
 	return a.background(msg)
 }
@@ -372,6 +391,10 @@ func (a App) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, a.keys.Back) && a.active == childScreen:
 		a.active = caseloadScreen
 		return a, nil
+	case key.Matches(msg, a.keys.Sync) && a.active != syncScreen && a.active != unlockScreen:
+		// Reading the counts again notices an enrolment made meanwhile
+		// (`iro sync enrol` in another terminal), which starts syncing.
+		return a, tea.Batch(a.openSync(a.active), a.loadSyncCounts())
 	}
 	return a.updateActive(msg)
 }
@@ -454,9 +477,10 @@ func (a App) lock(reason string) (tea.Model, tea.Cmd) {
 	be := a.opt.Backend
 	cmds = append(cmds, func() tea.Msg { be.Lock(); return nil })
 	a.resume = resume{screen: a.active}
-	if a.active != caseloadScreen && a.active != driftScreen {
+	if a.active != caseloadScreen && a.active != driftScreen && a.active != syncScreen {
 		a.resume.childID = a.child.ChildID()
 	}
+	a.stopSync()
 	a.pages = map[screen]Screen{}
 	a.caseload = caseloadview.New(a.opt.Styles)
 	a.child = childview.Model{}
@@ -474,8 +498,11 @@ func (a App) resumeAfterUnlock() (tea.Model, tea.Cmd) {
 	r := a.resume
 	a.resume = resume{}
 	if r.childID == "" {
-		if r.screen == driftScreen {
+		switch r.screen {
+		case driftScreen:
 			return a, a.openDrift()
+		case syncScreen:
+			return a, a.openSync(caseloadScreen)
 		}
 		return a, nil
 	}
@@ -535,6 +562,21 @@ func (a App) openAudit() tea.Cmd {
 			return pageOpenedMsg{err: err}
 		}
 		return pageOpenedMsg{id: auditScreen, page: adapt[auditview.Model](auditview.New(st, entries))}
+	}
+}
+
+// openSync reads the sync state and opens the sync screen, which goes back
+// to from.
+func (a *App) openSync(from screen) tea.Cmd {
+	a.syncFrom = from
+	be, st, now, syncing := a.opt.Backend, a.opt.Styles, a.opt.Clock.Now, a.sync.inFlight && a.sync.on
+	return func() tea.Msg {
+		snap, err := syncview.Load(context.Background(), be)
+		if err != nil {
+			return pageOpenedMsg{err: fmt.Errorf("could not read the sync state: %w", err)}
+		}
+		v := syncview.New(st, be, syncview.Session{Snapshot: snap, Now: now, Syncing: syncing})
+		return pageOpenedMsg{id: syncScreen, page: adapt[syncview.Model](v)}
 	}
 }
 
@@ -760,7 +802,7 @@ func (a App) body() string {
 
 func (a App) header() string {
 	title := map[screen]string{unlockScreen: "Unlock", caseloadScreen: "Caseload", childScreen: "Child", meetingScreen: "Meeting", followScreen: "Follow-up", prepareScreen: "Prepare",
-		challengeScreen: "Challenges", driftScreen: "Drift", auditScreen: "Audit log"}[a.active]
+		challengeScreen: "Challenges", driftScreen: "Drift", auditScreen: "Audit log", syncScreen: "Sync"}[a.active]
 	left := a.st().Title.Render("iro") + a.st().Muted.Render(" · "+title)
 	var right []string
 	if a.opt.Demo {
@@ -785,12 +827,27 @@ func (a App) footer() string {
 		if a.active == childScreen {
 			bindings = append(bindings, a.keys.Back)
 		}
+		if a.sync.needsIRO() && a.active != syncScreen && a.active != unlockScreen {
+			bindings = append(bindings, a.keys.Sync) // where the conflicts are sorted out
+		}
 		bindings = append(bindings, a.keys.Help, a.keys.Quit)
 	} else {
 		// While typing, the screen's own keys come first; quitting is in f1.
 		bindings = append(bindings, a.keys.HelpAnywhere)
 	}
-	return components.Fit(a.help.ShortHelpView(bindings), a.width)
+	left := a.help.ShortHelpView(bindings)
+	// The sync summary takes what the keys leave, and at least a third of
+	// the line: half when something needs the IRO.
+	budget := max(a.width-components.Width(left)-2, a.width/3)
+	if a.sync.needsIRO() {
+		budget = max(budget, a.width/2)
+	}
+	right := a.syncFooter(budget)
+	if right == "" {
+		return components.Fit(left, a.width)
+	}
+	rw := components.Width(right)
+	return components.Fit(left, a.width-rw-2) + "  " + right
 }
 
 func (a App) screenShortHelp() []key.Binding {
@@ -820,7 +877,7 @@ func (a App) fullHelp() [][]key.Binding {
 			screenKeys = p.FullHelp()
 		}
 	}
-	return append(screenKeys, []key.Binding{a.keys.Back, a.keys.Help, a.keys.HelpAnywhere, a.keys.Quit, a.keys.ForceQuit})
+	return append(screenKeys, []key.Binding{a.keys.Back, a.keys.Sync, a.keys.Help, a.keys.HelpAnywhere, a.keys.Quit, a.keys.ForceQuit})
 }
 
 func (a App) st() styles.Styles { return a.opt.Styles }

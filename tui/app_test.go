@@ -45,6 +45,8 @@ type fakeBackend struct {
 	heldAt     time.Time
 	letter     string
 	challenges []challenge.Challenge
+
+	sync fakeSync
 }
 
 func newBackend(n int) *fakeBackend {

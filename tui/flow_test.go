@@ -245,6 +245,7 @@ func TestLayoutSweep(t *testing.T) {
 		"filtering": func(hs *harness) { hs.keys(press('/')); hs.typeText("a") },
 		"child":     func(hs *harness) { hs.keys(down, enter) },
 		"help":      func(hs *harness) { hs.keys(press('?')) },
+		"sync":      func(hs *harness) { hs.keys(tea.KeyPressMsg{Code: 's', Text: "S", Mod: tea.ModShift}) },
 	}
 	for name, prepare := range screens {
 		hs := start(t, be, Ready, 200, 60)

@@ -6,7 +6,7 @@ import "charm.land/bubbles/v2/key"
 
 // Global works on every screen unless a text input has focus.
 type Global struct {
-	Quit, ForceQuit, Help, HelpAnywhere, Back key.Binding
+	Quit, ForceQuit, Help, HelpAnywhere, Back, Sync key.Binding
 }
 
 // DefaultGlobal is the global keymap.
@@ -18,6 +18,8 @@ func DefaultGlobal() Global {
 		// f1 works even while typing, where ? is text.
 		HelpAnywhere: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		// Capital S: small s sorts the caseload and syncs on the sync screen.
+		Sync: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "sync")),
 	}
 }
 

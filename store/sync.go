@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/iro-app/iro/internal/vault"
+)
+
+// The laptop's side of sync (migration 0005). DESIGN.md's rules, as the
+// store keeps them:
+//
+//   - An op goes out with the server version of its record the device last
+//     pulled (sync_entity) as its base. Only pulls move that, and never while
+//     the record has pending ops, so the base an op is pushed with is the one
+//     it was made against.
+//   - An op put in a push batch is fenced (sent_at): autosave no longer
+//     merges into it, and it is re-sent unchanged until the server answers.
+//   - Pulled data never overwrites a field with pending ops or an open
+//     conflict, and never writes an outbox op.
+//   - A page of changes and the cursor after it are saved in one
+//     transaction.
+//
+// This file holds the enrolment and the sync status; sync_push.go the push
+// side and conflicts; sync_pull.go the pull side and purges.
+
+// errNotEnrolled is returned by the calls that need the sync_state row.
+var errNotEnrolled = errors.New("store: this laptop is not enrolled with a sync server")
+
+// syncStateRow is the one sync_state row's id, and the row id its token is
+// sealed under.
+const syncStateRow = "1"
+
+func tokenAAD() vault.AAD { return sealAAD("sync_state", "token", syncStateRow) }
+
+// SyncState is the enrolment with the sync server and where pulling got to.
+type SyncState struct {
+	Server, DeviceID, IRO, Token string
+	Cursor                       int64
+	LastSync                     time.Time // the last sync that succeeded; zero if none has
+	LastError                    string    // the last attempt's error; "" if it succeeded
+}
+
+// SyncState returns the enrolment, or false if the laptop is not enrolled.
+// It needs the key: the token is sealed.
+func (db *DB) SyncState(ctx context.Context) (SyncState, bool, error) {
+	var (
+		s     SyncState
+		found bool
+	)
+	err := db.read(ctx, func(tx *sql.Tx, key *vault.Key) error {
+		var token []byte
+		err := tx.QueryRowContext(ctx, `SELECT server, device_id, iro, token, cursor, last_sync, last_error
+			FROM sync_state WHERE id = ?`, syncStateRow).Scan(&s.Server, &s.DeviceID, &s.IRO, &token, &s.Cursor,
+			nullTimestamp{&s.LastSync}, &s.LastError)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: read the sync state: %w", err)
+		}
+		plain, err := key.Open(tokenAAD(), token)
+		if err != nil {
+			return fmt.Errorf("store: sync_state.token: %w", err)
+		}
+		s.Token, found = string(plain), true
+		clear(plain)
+		return nil
+	})
+	if err != nil || !found {
+		return SyncState{}, false, err
+	}
+	return s, true, nil
+}
+
+// SaveEnrolment records the server and the device token it issued, sealing
+// the token. A new enrolment starts pulling from the beginning (cursor 0)
+// and forgets the last sync and its error. It is audited, without the token.
+func (db *DB) SaveEnrolment(ctx context.Context, server, deviceID, iro, token string) error {
+	if server == "" || deviceID == "" || token == "" {
+		return errors.New("store: an enrolment needs a server, a device id and a token")
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		return tx.write("save the enrolment", true, func() error {
+			_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO sync_state (id, server, device_id, iro, token, cursor, last_sync, last_error)
+				VALUES (?, ?, ?, ?, ?, 0, NULL, '')
+				ON CONFLICT (id) DO UPDATE SET server = excluded.server, device_id = excluded.device_id, iro = excluded.iro,
+					token = excluded.token, cursor = 0, last_sync = NULL, last_error = ''`,
+				syncStateRow, server, deviceID, iro, tx.key.Seal(tokenAAD(), []byte(token)))
+			if err != nil {
+				return err
+			}
+			return appendAudit(tx.ctx, tx.tx, tx.now, AuditSync, "enrolled")
+		})
+	})
+}
+
+// RecordSync records how a sync attempt at at ended: syncErr "" for success
+// (it becomes the last sync), else what went wrong (the last sync stays the
+// last one that succeeded). The audit entry holds counts only, never the
+// error, which may quote a server's words. It needs no key.
+func (db *DB) RecordSync(ctx context.Context, at time.Time, syncErr string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		return tx.write("record the sync", false, func() error {
+			var res sql.Result
+			var err error
+			if syncErr == "" {
+				res, err = tx.tx.ExecContext(tx.ctx, "UPDATE sync_state SET last_sync = ?, last_error = '' WHERE id = ?",
+					timestamp(at), syncStateRow)
+			} else {
+				res, err = tx.tx.ExecContext(tx.ctx, "UPDATE sync_state SET last_error = ? WHERE id = ?", syncErr, syncStateRow)
+			}
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return errNotEnrolled
+			}
+			var pending, conflicts, rejected int
+			if err := tx.tx.QueryRowContext(tx.ctx, syncCountsQuery).Scan(&pending, &conflicts, &rejected); err != nil {
+				return err
+			}
+			outcome := "synced"
+			if syncErr != "" {
+				outcome = "sync failed"
+			}
+			return appendAudit(tx.ctx, tx.tx, timestamp(at), AuditSync,
+				fmt.Sprintf("%s: %d pending, %d conflicts, %d rejected", outcome, pending, conflicts, rejected))
+		})
+	})
+}
+
+// SyncCounts is what the footer and the sync screen show without the key.
+type SyncCounts struct {
+	Pending, Conflicts, Rejected int
+	LastSync                     time.Time
+	LastError                    string
+	Enrolled                     bool
+}
+
+const syncCountsQuery = `SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),
+	(SELECT count(*) FROM sync_conflict), (SELECT count(*) FROM outbox WHERE state = 'rejected')`
+
+// SyncCounts counts pending ops, open conflicts and rejected ops and reads
+// the last sync. It reads plaintext columns only, so it works while locked.
+func (db *DB) SyncCounts(ctx context.Context) (SyncCounts, error) {
+	var c SyncCounts
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return c, fmt.Errorf("store: begin read: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := tx.QueryRowContext(ctx, syncCountsQuery).Scan(&c.Pending, &c.Conflicts, &c.Rejected); err != nil {
+		return SyncCounts{}, fmt.Errorf("store: count sync work: %w", err)
+	}
+	err = tx.QueryRowContext(ctx, "SELECT last_sync, last_error FROM sync_state WHERE id = ?", syncStateRow).
+		Scan(nullTimestamp{&c.LastSync}, &c.LastError)
+	switch {
+	case err == nil:
+		c.Enrolled = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return SyncCounts{}, fmt.Errorf("store: read the sync state: %w", err)
+	}
+	return c, nil
+}
