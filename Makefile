@@ -16,8 +16,13 @@ demo:
 # PostgreSQL server tests run here too; without tmux or a PostgreSQL cluster
 # they skip loudly (and fail when CI=true). .ci/postgres starts a local
 # cluster when one is installed.
+# The sync load tests (10,000 ops, 200 devices, server kills, big pulls)
+# skip under -race and run in a second pass without it.
+SYNC_LOAD := TestCrashWhilePulling|TestTenThousandOpsOverAFlakyLink|TestLoad200Devices|TestServerRestartMidBatch
 test:
-	@eval "$$(.ci/postgres env)"; $(GO) test -race -count=1 ./...
+	@eval "$$(.ci/postgres env)"; \
+	$(GO) test -race -count=1 -timeout 20m ./... && \
+	$(GO) test -count=1 -timeout 20m -run '^($(SYNC_LOAD))$$' ./internal/syncclient/
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -282,13 +282,14 @@ func (db *DB) RejectedOps(ctx context.Context) ([]RejectedOp, error) {
 type SyncConflict struct {
 	ID                      int64
 	Entity, EntityID, Field string
+	ChildID                 string // whose record it is, for the IRO to know which child
 	Local, Server           json.RawMessage
 	ServerVersion           int64
 	OpID                    string
 	CreatedAt               time.Time
 }
 
-const syncConflictColumns = `id, uid, entity, entity_id, field, local, server, server_version, op_id, created_at`
+const syncConflictColumns = `id, uid, entity, entity_id, child_id, field, local, server, server_version, op_id, created_at`
 
 func scanSyncConflict(s scanner, key *vault.Key) (SyncConflict, error) {
 	var (
@@ -296,7 +297,7 @@ func scanSyncConflict(s scanner, key *vault.Key) (SyncConflict, error) {
 		uid, created  string
 		local, server []byte
 	)
-	if err := s.Scan(&c.ID, &uid, &c.Entity, &c.EntityID, &c.Field, &local, &server, &c.ServerVersion, &c.OpID, &created); err != nil {
+	if err := s.Scan(&c.ID, &uid, &c.Entity, &c.EntityID, &c.ChildID, &c.Field, &local, &server, &c.ServerVersion, &c.OpID, &created); err != nil {
 		return c, err
 	}
 	var err error

@@ -18,6 +18,7 @@ import (
 
 	"github.com/iro-app/iro/internal/calendar"
 	"github.com/iro-app/iro/internal/challenge"
+	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/syncclient"
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/store"
@@ -32,6 +33,15 @@ type fakeSync struct {
 	conflicts []store.SyncConflict
 	rejected  []store.RejectedOp
 	resolved  map[int64]json.RawMessage
+}
+
+func (f *fakeBackend) Child(_ context.Context, id string) (child.Child, error) {
+	for _, c := range f.children {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return child.Child{}, store.ErrNotFound
 }
 
 func (f *fakeBackend) SyncCounts(context.Context) (store.SyncCounts, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iro-app/iro/internal/paths"
+	"github.com/iro-app/iro/internal/protocol"
 	"github.com/iro-app/iro/internal/server"
 	"github.com/iro-app/iro/store/serverdb"
 )
@@ -71,7 +72,7 @@ func newServe(a *app) *cobra.Command {
 			if (cert == "") != (key == "") {
 				return usagef("serve needs both --tls-cert and --tls-key, or neither")
 			}
-			if cert == "" && !server.IsLoopback(addr) {
+			if cert == "" && !protocol.IsLoopback(addr) {
 				return usagef("serve: %s is not a loopback address; plain HTTP is only for 127.0.0.1 — give --tls-cert and --tls-key", addr)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
-	"strings"
 	"time"
+
+	"github.com/iro-app/iro/internal/protocol"
 )
 
 // Timeouts of the HTTP server: a slow or stalled client cannot hold a
@@ -33,7 +33,7 @@ func ListenAndServe(ctx context.Context, addr, certFile, keyFile string, h http.
 	switch {
 	case useTLS && (certFile == "" || keyFile == ""):
 		return errors.New("serve: give both --tls-cert and --tls-key, or neither")
-	case !useTLS && !IsLoopback(addr):
+	case !useTLS && !protocol.IsLoopback(addr):
 		return fmt.Errorf("serve: refusing plain HTTP on %s, which is not a loopback address: give --tls-cert and --tls-key", addr)
 	}
 	if useTLS {
@@ -85,20 +85,4 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, certFile, key
 		return fmt.Errorf("serve: shutting down: %w", err)
 	}
 	return nil
-}
-
-// IsLoopback reports whether addr ("host:port", or a bare host) is on this
-// machine only: localhost, 127.0.0.0/8 or ::1. An empty host (":8443")
-// listens everywhere, so it is not.
-func IsLoopback(addr string) bool {
-	host := addr
-	if h, _, err := net.SplitHostPort(addr); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.Unmap().IsLoopback()
 }

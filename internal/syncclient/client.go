@@ -38,7 +38,7 @@ func New(server, token string, hc *http.Client) (*Client, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("server address %q is not an http(s) URL", server)
 	}
-	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !protocol.IsLoopback(u.Host) {
 		return nil, fmt.Errorf("server address %q: plain http is only for a server on this machine; use https", server)
 	}
 	if hc == nil {
@@ -175,8 +175,4 @@ func retryAfter(v string) time.Duration {
 		}
 	}
 	return 0
-}
-
-func isLoopbackHost(h string) bool {
-	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
 }

@@ -227,6 +227,7 @@ func TestSameBatchManyTimes(t *testing.T) {
 // the server's records: nothing skipped, nothing twice. A page applied a
 // second time changes nothing.
 func TestCrashWhilePulling(t *testing.T) {
+	skipLoadUnderRace(t)
 	serverdbtest.Each(t, func(t *testing.T, dsn string) {
 		for _, at := range []string{"before-pull", "pulled"} {
 			for _, nth := range []int{1, 2} {
@@ -307,9 +308,7 @@ func fastBackoff() *syncclient.Backoff {
 // moves forward: what the server holds and what the laptop has had
 // acknowledged never shrink, and at the end everything is there once.
 func TestTenThousandOpsOverAFlakyLink(t *testing.T) {
-	if testing.Short() {
-		t.Skip("SKIPPED in -short: pushes 10,000 ops over a dropping link")
-	}
+	skipLoadUnderRace(t)
 	serverdbtest.Each(t, func(t *testing.T, dsn string) {
 		w := newWorld(t, serverdbtest.Fresh(t, dsn))
 		l := w.enrol("Ada IRO")

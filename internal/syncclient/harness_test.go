@@ -389,3 +389,13 @@ func describe(r syncclient.Report) string {
 	return fmt.Sprintf("pushed %d (applied %d, dup %d, conflict %d, rejected %d); pulled %+v",
 		r.Pushed, r.Applied, r.Duplicates, r.Conflicts, r.Rejects, r.Pulled)
 }
+
+// skipLoadUnderRace skips a load test in the -race run: the race detector
+// makes the pure-Go SQLite and the sealing ten times slower without finding
+// anything more in a test that is about volume. `make test` runs these again
+// without -race (see the Makefile), so they always run.
+func skipLoadUnderRace(t *testing.T) {
+	if raceEnabled {
+		t.Skip("load test: runs in make test's second, non-race pass")
+	}
+}

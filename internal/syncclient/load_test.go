@@ -140,9 +140,7 @@ func checkLoad(tb testing.TB, w *world, devices []*simulatedDevice) {
 // Check 10: 200 simulated devices × 100 ops at once: zero lost, zero
 // duplicated, on SQLite and PostgreSQL.
 func TestLoad200Devices(t *testing.T) {
-	if testing.Short() {
-		t.Skip("SKIPPED in -short: 20,000 ops from 200 devices")
-	}
+	skipLoadUnderRace(t)
 	serverdbtest.Each(t, func(t *testing.T, dsn string) {
 		w := newWorld(t, serverdbtest.Fresh(t, dsn))
 		devices := makeDevices(t, w, 200, 100)

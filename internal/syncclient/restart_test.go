@@ -79,6 +79,7 @@ func (s *serverProcess) kill() {
 // the server has its op's result beside it — and after the restarts the
 // laptop and a second laptop converge on the same caseload.
 func TestServerRestartMidBatch(t *testing.T) {
+	skipLoadUnderRace(t)
 	serverdbtest.Each(t, func(t *testing.T, dsn string) {
 		dsn = serverdbtest.Fresh(t, dsn)
 		bin := iroBinary(t)

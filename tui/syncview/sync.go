@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/sanitize"
 	"github.com/iro-app/iro/store"
 	"github.com/iro-app/iro/tui/components"
@@ -30,6 +31,7 @@ type Backend interface {
 	SyncConflicts(ctx context.Context) ([]store.SyncConflict, error)
 	ResolveConflict(ctx context.Context, id int64, value json.RawMessage) error
 	RejectedOps(ctx context.Context) ([]store.RejectedOp, error)
+	Child(ctx context.Context, id string) (child.Child, error)
 }
 
 // Messages to the app.
@@ -58,6 +60,16 @@ type Snapshot struct {
 	Counts    store.SyncCounts
 	Conflicts []store.SyncConflict
 	Rejected  []store.RejectedOp
+	Names     map[string]string // child id → name, for the conflicts
+}
+
+// what names a conflict for the IRO: whose record, which thing, which field.
+func (s Snapshot) what(c store.SyncConflict) string {
+	w := Thing(c.Entity) + " · " + Field(c.Field)
+	if name := s.Names[c.ChildID]; name != "" {
+		w = sanitize.Line(name) + " · " + w
+	}
+	return w
 }
 
 // Load reads a Snapshot. It does I/O: call it from a command.
@@ -69,6 +81,16 @@ func Load(ctx context.Context, be Backend) (Snapshot, error) {
 	}
 	if s.Conflicts, err = be.SyncConflicts(ctx); err != nil {
 		return s, err
+	}
+	s.Names = map[string]string{}
+	for _, c := range s.Conflicts {
+		if _, done := s.Names[c.ChildID]; done {
+			continue
+		}
+		// A child purged since the conflict leaves the name out, not the row.
+		if ch, err := be.Child(ctx, c.ChildID); err == nil {
+			s.Names[c.ChildID] = ch.FirstName + " " + ch.LastName
+		}
 	}
 	s.Rejected, err = be.RejectedOps(ctx)
 	return s, err
@@ -258,7 +280,7 @@ func (m Model) keyPress(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if !ok || m.busy {
 		return m, nil
 	}
-	what := Thing(c.Entity) + " · " + Field(c.Field)
+	what := m.snap.what(c)
 	switch {
 	case key.Matches(msg, m.keys.KeepMine):
 		return m, m.resolve(c.ID, c.Local, "Kept yours: "+what+".")
@@ -294,7 +316,7 @@ func (m Model) updateMerge(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.say("Could not save the merge: "+err.Error(), true)
 			return m, nil
 		}
-		return m, m.resolve(c.ID, v, "Merged: "+Thing(c.Entity)+" · "+Field(c.Field)+".")
+		return m, m.resolve(c.ID, v, "Merged: "+m.snap.what(c)+".")
 	case key.Matches(msg, m.keys.CancelMerge):
 		m.merging = false
 		m.say("Merge cancelled; nothing changed.", false)
@@ -508,7 +530,8 @@ func (m Model) listLine(i int) string {
 		return m.st.Section.Render(fmt.Sprintf("Conflicts (%d)", nc)) +
 			m.st.Muted.Render(" · changed here and on another device: choose what to keep")
 	case i < cl:
-		return m.row(i-1, conflictRow(m.snap.Conflicts[i-1], m.width-2))
+		c := m.snap.Conflicts[i-1]
+		return m.row(i-1, conflictRow(c, m.snap.what(c), m.width-2))
 	case i == cl:
 		return ""
 	case i == cl+1 && nr == 0:
@@ -532,8 +555,8 @@ func (m Model) row(i int, text string) string {
 
 // conflictRow is `review · location: yours "…" / server "…"` in w cells,
 // shortening both values alike so neither side disappears.
-func conflictRow(c store.SyncConflict, w int) string {
-	head := Thing(c.Entity) + " · " + Field(c.Field) + ": yours "
+func conflictRow(c store.SyncConflict, what string, w int) string {
+	head := what + ": yours "
 	mine, theirs := clipRunes(Value(c.Local), w), clipRunes(Value(c.Server), w)
 	fixed := ansi.StringWidth(head) + ansi.StringWidth(" / server ")
 	if fixed+ansi.StringWidth(mine)+ansi.StringWidth(theirs) > w {
@@ -571,7 +594,7 @@ func (m Model) detail() []string {
 	out := []string{""}
 	var body []string
 	if c, ok := m.selectedConflict(); ok {
-		out = append(out, m.st.Bold.Render(Thing(c.Entity)+" · "+Field(c.Field))+
+		out = append(out, m.st.Bold.Render(m.snap.what(c))+
 			m.st.Muted.Render(" · noticed "+When(c.CreatedAt, m.now())))
 		body = append(body, labelled("Yours:  ", Value(c.Local), w, 2)...)
 		body = append(body, labelled("Server: ", Value(c.Server), w, 2)...)
@@ -610,7 +633,7 @@ func labelled(label, text string, w, n int) []string {
 func (m Model) mergeTop() []string {
 	what := "Merge"
 	if c, ok := m.conflict(m.mergeID); ok {
-		what += " · " + Thing(c.Entity) + " · " + Field(c.Field)
+		what += " · " + m.snap.what(c)
 	}
 	lines := []string{
 		m.st.Header.Render(what),

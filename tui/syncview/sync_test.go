@@ -172,7 +172,7 @@ func TestShowsConflictsAndRejectedChanges(t *testing.T) {
 	l := newLaptop(t)
 	_, d := open(t, l.db, 120, 30)
 	d.MustSee("Sync · nothing to send · 1 conflict · 1 rejected", "Never synced.",
-		"Conflicts (1)", `› review · location: yours "School, Bradford" / server "Foster home, Leeds"`,
+		"Conflicts (1)", `› Zain Akhtar · review · location: yours "School, Bradford" / server "Foster home, Leeds"`,
 		"Rejected changes (1)", "new placement episode · ", " · the child is not in your allocation",
 		"Yours:  \"School, Bradford\"", "Server: \"Foster home, Leeds\"")
 }
@@ -186,7 +186,7 @@ func TestKeepMine(t *testing.T) {
 		if got := l.location(t); got != "School, Bradford" {
 			t.Fatalf("location %q after keeping mine", got)
 		}
-		d.MustSee("Kept yours: review · location.", "Conflicts · none", "1 to send")
+		d.MustSee("Kept yours: Zain Akhtar · review · location.", "Conflicts · none", "1 to send")
 		if len(m.Snapshot().Conflicts) != 0 {
 			t.Fatal("the screen still lists the conflict")
 		}
@@ -201,7 +201,7 @@ func TestTakeTheServers(t *testing.T) {
 	if got := l.location(t); got != "Foster home, Leeds" {
 		t.Fatalf("location %q after taking the server's", got)
 	}
-	d.MustSee("Took the server's: review · location.", "Conflicts · none")
+	d.MustSee("Took the server's: Zain Akhtar · review · location.", "Conflicts · none")
 }
 
 func TestMerge(t *testing.T) {
@@ -211,7 +211,7 @@ func TestMerge(t *testing.T) {
 	if !m.Capturing() {
 		t.Fatal("the merge box does not capture keys")
 	}
-	d.MustSee("Merge · review · location", "School, Bradford", "Foster home, Leeds")
+	d.MustSee("Merge · Zain Akhtar · review · location", "School, Bradford", "Foster home, Leeds")
 	// Delete the server's line and the blank one, and add to mine.
 	for range len("\n\nFoster home, Leeds") {
 		d.Keys(tea.KeyPressMsg{Code: tea.KeyBackspace})
@@ -225,7 +225,7 @@ func TestMerge(t *testing.T) {
 	if got := l.location(t); got != "School, Bradford & <Leeds>" {
 		t.Fatalf("location %q after merging", got)
 	}
-	d.MustSee("Merged: review · location.")
+	d.MustSee("Merged: Zain Akhtar · review · location.")
 }
 
 func TestMergeCancelChangesNothing(t *testing.T) {
@@ -257,14 +257,21 @@ func (f *fake) SyncConflicts(context.Context) ([]store.SyncConflict, error) {
 	return f.snap.Conflicts, nil
 }
 func (f *fake) RejectedOps(context.Context) ([]store.RejectedOp, error) { return f.snap.Rejected, nil }
+func (f *fake) Child(_ context.Context, id string) (child.Child, error) {
+	if id == "amy" {
+		return child.Child{ID: id, FirstName: "Amy", LastName: "Brown\x1b[2J"}, nil
+	}
+	return child.Child{}, store.ErrNotFound
+}
 func (f *fake) ResolveConflict(context.Context, int64, json.RawMessage) error {
 	return errors.New("disk full")
 }
 
 func TestMergeOnlyText(t *testing.T) {
 	f := &fake{snap: Snapshot{Counts: store.SyncCounts{Enrolled: true, Conflicts: 1}, Conflicts: []store.SyncConflict{
-		{ID: 1, Entity: "recommendation", Field: "due", Local: json.RawMessage(`"2026-12-01"`), Server: json.RawMessage(`null`)}}}}
+		{ID: 1, Entity: "recommendation", ChildID: "amy", Field: "due", Local: json.RawMessage(`"2026-12-01"`), Server: json.RawMessage(`null`)}}}}
 	m, d := open(t, f, 100, 30)
+	d.MustSee("Amy Brown · recommendation") // whose record, with the escape sequence gone
 	for _, b := range m.ShortHelp() {
 		if b.Help().Desc == "merge" {
 			t.Fatal("merge offered for a value that is not text")

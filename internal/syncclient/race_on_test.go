@@ -1,0 +1,5 @@
+//go:build race
+
+package syncclient_test
+
+const raceEnabled = true
