@@ -149,6 +149,12 @@ func kindOrder(k child.Kind) int {
 
 func each(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
+	return eachRow(rows, err, fn)
+}
+
+// eachRow calls fn for every row of a query's result (rows, err), closing
+// the rows and wrapping every error alike.
+func eachRow(rows *sql.Rows, err error, fn func(*sql.Rows) error) error {
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}

@@ -467,21 +467,7 @@ func TestMigrateFromVersion2(t *testing.T) {
 	if v := pragmaInt(t, old, "user_version"); v != 2 || strings.Contains(strings.Join(tableNames(t, old), " "), "challenge") {
 		t.Fatalf("the old database is at version %d with tables %v", v, tableNames(t, old))
 	}
-	key := old.key
-	old.key = nil
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open of a version-2 database: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	db.setKey(key)
-	if ms, _ := migrations(); pragmaInt(t, db, "user_version") != len(ms) {
-		t.Fatalf("user_version = %d after Open, want %d", pragmaInt(t, db, "user_version"), len(ms))
-	}
+	db := reopenMigrated(t, old, path)
 	if got, err := db.Caseload(ctx); err != nil || !reflect.DeepEqual(got, caseload) {
 		t.Errorf("caseload changed: %v", err)
 	}

@@ -93,23 +93,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if v := pragmaInt(t, old, "user_version"); v != 1 || len(tableNames(t, old)) != 8 {
 		t.Fatalf("the old database is at version %d with tables %v", v, tableNames(t, old))
 	}
-	// Hand the key over rather than derive it again (Close would wipe it).
-	key := old.key
-	old.key = nil
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open of a version-1 database: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	db.setKey(key)
-	ms, _ := migrations()
-	if v := pragmaInt(t, db, "user_version"); v != len(ms) {
-		t.Fatalf("user_version = %d after Open, want %d", v, len(ms))
-	}
+	db := reopenMigrated(t, old, path)
 
 	for _, tc := range []struct {
 		name  string
@@ -180,8 +164,8 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second Open: %v", err)
 	}
-	if v := pragmaInt(t, again, "user_version"); v != len(ms) {
-		t.Errorf("user_version = %d after a second Open", v)
+	if ms, _ := migrations(); pragmaInt(t, again, "user_version") != len(ms) {
+		t.Errorf("user_version = %d after a second Open", pragmaInt(t, again, "user_version"))
 	}
 	_ = again.Close()
 }
@@ -221,4 +205,26 @@ func TestMigrationFailureKeepsVersion1(t *testing.T) {
 	if v, ok, err := after.Setting(ctx, "iro_name"); err != nil || !ok || v != "R. Okafor" {
 		t.Errorf("setting = %q, %v, %v", v, ok, err)
 	}
+}
+
+// reopenMigrated closes old without wiping its key, opens the file again —
+// running the migrations it lacks — and hands the key over, as if the IRO
+// had unlocked it (deriving the key again would cost an Argon2id run).
+func reopenMigrated(t *testing.T, old *DB, path string) *DB {
+	t.Helper()
+	key := old.key
+	old.key = nil
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open of the older database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	db.setKey(key)
+	if ms, _ := migrations(); pragmaInt(t, db, "user_version") != len(ms) {
+		t.Fatalf("user_version = %d after Open, want %d", pragmaInt(t, db, "user_version"), len(ms))
+	}
+	return db
 }

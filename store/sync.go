@@ -105,21 +105,14 @@ func (db *DB) SaveEnrolment(ctx context.Context, server, deviceID, iro, token st
 func (db *DB) RecordSync(ctx context.Context, at time.Time, syncErr string) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		return tx.write("record the sync", false, func() error {
-			var res sql.Result
 			var err error
 			if syncErr == "" {
-				res, err = tx.tx.ExecContext(tx.ctx, "UPDATE sync_state SET last_sync = ?, last_error = '' WHERE id = ?",
-					timestamp(at), syncStateRow)
+				err = tx.updateSyncState("last_sync = ?, last_error = ''", timestamp(at))
 			} else {
-				res, err = tx.tx.ExecContext(tx.ctx, "UPDATE sync_state SET last_error = ? WHERE id = ?", syncErr, syncStateRow)
+				err = tx.updateSyncState("last_error = ?", syncErr)
 			}
 			if err != nil {
 				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 0 {
-				return errNotEnrolled
 			}
 			var pending, conflicts, rejected int
 			if err := tx.tx.QueryRowContext(tx.ctx, syncCountsQuery).Scan(&pending, &conflicts, &rejected); err != nil {
@@ -167,4 +160,19 @@ func (db *DB) SyncCounts(ctx context.Context) (SyncCounts, error) {
 		return SyncCounts{}, fmt.Errorf("store: read the sync state: %w", err)
 	}
 	return c, nil
+}
+
+// updateSyncState sets columns of the one sync_state row; without the row
+// the laptop is not enrolled.
+func (tx *Tx) updateSyncState(set string, args ...any) error {
+	res, err := tx.tx.ExecContext(tx.ctx, "UPDATE sync_state SET "+set+" WHERE id = ?", append(args, syncStateRow)...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errNotEnrolled
+	}
+	return nil
 }

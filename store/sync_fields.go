@@ -333,17 +333,5 @@ func (c *stmtCache) each(query string, args []any, fn func(*sql.Rows) error) err
 		return fmt.Errorf("store: %w", err)
 	}
 	rows, err := s.QueryContext(c.tx.ctx, args...)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	return nil
+	return eachRow(rows, err, fn)
 }

@@ -198,16 +198,7 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 		}
 	}
 
-	res, err := tx.tx.ExecContext(tx.ctx, "UPDATE sync_state SET cursor = ? WHERE id = ?", page.Cursor, syncStateRow)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return errNotEnrolled
-	}
-	return nil
+	return tx.updateSyncState("cursor = ?", page.Cursor)
 }
 
 func (p *puller) count(o pullOutcome) {

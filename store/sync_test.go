@@ -1027,21 +1027,7 @@ func TestSyncMigrateFromVersion4(t *testing.T) {
 	if v := pragmaInt(t, old, "user_version"); v != 4 || strings.Contains(strings.Join(tableNames(t, old), " "), "sync_") {
 		t.Fatalf("the old database is at version %d with tables %v", v, tableNames(t, old))
 	}
-	key := old.key
-	old.key = nil
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open of a version-4 database: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	db.setKey(key)
-	if ms, _ := migrations(); pragmaInt(t, db, "user_version") != len(ms) || len(ms) != 5 {
-		t.Fatalf("user_version = %d after Open", pragmaInt(t, db, "user_version"))
-	}
+	db := reopenMigrated(t, old, path)
 	if got, err := db.Caseload(ctx); err != nil || !reflect.DeepEqual(got, caseload) {
 		t.Errorf("caseload changed: %v", err)
 	}
