@@ -61,15 +61,31 @@ type entityRow struct {
 func (db *DB) Push(ctx context.Context, dev Device, ops []protocol.Op, now time.Time) ([]protocol.Result, error) {
 	var results []protocol.Result
 	err := db.write(ctx, func(w *writeTx) error {
+		b, err := w.startBatch(ctx, dev, ops)
+		if err != nil {
+			return err
+		}
 		results = make([]protocol.Result, 0, len(ops))
 		count := map[protocol.Status]int{}
 		for _, op := range ops {
-			r, err := w.push(ctx, dev, op, now)
+			r, err := b.push(ctx, op)
+			var reused *OpReusedError
+			if errors.As(err, &reused) {
+				// Had each op been written as it ran, a row before this
+				// op that the database refuses would have failed the
+				// batch first: that error wins.
+				if err := b.flush(ctx, now); err != nil {
+					return err
+				}
+			}
 			if err != nil {
 				return err
 			}
 			results = append(results, r)
 			count[r.Status]++
+		}
+		if err := b.flush(ctx, now); err != nil {
+			return err
 		}
 		return w.audit(ctx, now, dev.ID, dev.IRO, "push", fmt.Sprintf("ops=%d applied=%d duplicate=%d conflict=%d rejected=%d",
 			len(ops), count[protocol.Applied], count[protocol.Duplicate], count[protocol.Conflict], count[protocol.Rejected]))
@@ -85,13 +101,13 @@ func (db *DB) Push(ctx context.Context, dev Device, ops []protocol.Op, now time.
 
 // push answers one op: the stored result if the device sent it before,
 // otherwise the outcome of applying it, stored for next time.
-func (w *writeTx) push(ctx context.Context, dev Device, op protocol.Op, now time.Time) (protocol.Result, error) {
+func (b *batch) push(ctx context.Context, op protocol.Op) (protocol.Result, error) {
 	if op.OpID == "" {
 		// Nothing to store it under: the device learns why and that is all.
 		return protocol.Result{Status: protocol.Rejected, Reason: "op has no op_id"}, nil
 	}
 	hash := opHash(op)
-	prior, found, err := w.opResult(ctx, dev.ID, op.OpID)
+	prior, found, err := b.opResult(ctx, op.OpID)
 	if err != nil {
 		return protocol.Result{}, err
 	}
@@ -103,12 +119,13 @@ func (w *writeTx) push(ctx context.Context, dev Device, op protocol.Op, now time
 		r.Original, r.Status = r.Status, protocol.Duplicate
 		return r, nil
 	}
-	r, err := w.apply(ctx, dev, op)
+	r, err := b.apply(ctx, op)
 	if err != nil {
 		return protocol.Result{}, err
 	}
 	r.OpID = op.OpID
-	return r, w.storeResult(ctx, dev.ID, hash, r, now)
+	b.storeResult(hash, r)
+	return r, nil
 }
 
 // opHash identifies what an op does, so a retry is told from a reused id.
@@ -148,26 +165,18 @@ func (w *writeTx) opResult(ctx context.Context, deviceID, opID string) (storedRe
 		return s, false, err
 	}
 	s.result.OpID, s.result.Status = opID, protocol.Status(status)
-	if conflicts.Valid {
-		if err := json.Unmarshal([]byte(conflicts.String), &s.result.Conflicts); err != nil {
-			return s, false, fmt.Errorf("stored conflicts of op %s: %w", opID, err)
-		}
-	}
-	return s, true, nil
+	return s, true, decodeConflicts(&s, conflicts)
 }
 
-func (w *writeTx) storeResult(ctx context.Context, deviceID, hash string, r protocol.Result, now time.Time) error {
-	var conflicts sql.NullString
-	if len(r.Conflicts) > 0 {
-		b, err := marshal(r.Conflicts)
-		if err != nil {
-			return err
-		}
-		conflicts = sql.NullString{String: b, Valid: true}
+// decodeConflicts fills in the conflicts stored with a result, if any.
+func decodeConflicts(s *storedResult, conflicts sql.NullString) error {
+	if !conflicts.Valid {
+		return nil
 	}
-	_, err := w.exec(ctx, `INSERT INTO op_result (device_id, op_id, hash, status, version, reason, conflicts, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, deviceID, r.OpID, hash, string(r.Status), r.Version, r.Reason, conflicts, stamp(now))
-	return err
+	if err := json.Unmarshal([]byte(conflicts.String), &s.result.Conflicts); err != nil {
+		return fmt.Errorf("stored conflicts of op %s: %w", s.result.OpID, err)
+	}
+	return nil
 }
 
 // rejected is a result for an op that changed nothing.
@@ -177,7 +186,7 @@ func rejected(format string, args ...any) protocol.Result {
 
 // apply does what an op asks, if the device may. Reasons name entities,
 // ids and field names, never a value.
-func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protocol.Result, error) {
+func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, error) {
 	if err := op.Check(); err != nil {
 		return rejected("%v", err), nil
 	}
@@ -199,7 +208,7 @@ func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protoc
 		payload[f] = compact.Bytes()
 	}
 
-	row, found, err := w.entity(ctx, op.Entity, op.EntityID)
+	row, found, err := b.entity(ctx, op.Entity, op.EntityID)
 	if err != nil {
 		return protocol.Result{}, err
 	}
@@ -214,13 +223,13 @@ func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protoc
 	child := row.childID
 	if !found {
 		var reason string
-		if child, reason, err = w.childOfNew(ctx, op, payload); err != nil {
+		if child, reason, err = b.childOfNew(ctx, op, payload); err != nil {
 			return protocol.Result{}, err
 		} else if reason != "" {
 			return rejected("%s", reason), nil
 		}
 	}
-	if ok, err := w.mayWrite(ctx, dev, child); err != nil {
+	if ok, err := b.mayWrite(ctx, child); err != nil {
 		return protocol.Result{}, err
 	} else if !ok {
 		return rejected("child not in your allocation"), nil
@@ -236,19 +245,16 @@ func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protoc
 		version := row.version + 1
 		meta := make(map[string]fieldMeta, len(payload))
 		for f := range payload {
-			meta[f] = fieldMeta{Version: version, Device: dev.ID}
+			meta[f] = fieldMeta{Version: version, Device: b.dev.ID}
 		}
-		next := entityRow{childID: child, version: version, fields: payload, meta: meta}
-		if err := w.saveEntity(ctx, op.Entity, op.EntityID, next); err != nil {
-			return protocol.Result{}, err
-		}
+		b.saveEntity(op.Entity, op.EntityID, entityRow{childID: child, version: version, fields: payload, meta: meta})
 		return protocol.Result{Status: protocol.Applied, Version: version}, nil
 
 	case protocol.KindUpdate:
 		if row.deleted {
 			return rejected("%s %s was deleted on the server", op.Entity, op.EntityID), nil
 		}
-		return w.update(ctx, dev, op, row, payload)
+		return b.update(op, row, payload), nil
 
 	default: // protocol.KindDelete; Check refused KindUnknown
 		if row.deleted {
@@ -257,9 +263,7 @@ func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protoc
 		row.version++
 		row.deleted = true
 		row.fields, row.meta = map[string]json.RawMessage{}, map[string]fieldMeta{}
-		if err := w.saveEntity(ctx, op.Entity, op.EntityID, row); err != nil {
-			return protocol.Result{}, err
-		}
+		b.saveEntity(op.Entity, op.EntityID, row)
 		return protocol.Result{Status: protocol.Applied, Version: row.version}, nil
 	}
 }
@@ -269,10 +273,10 @@ func (w *writeTx) apply(ctx context.Context, dev Device, op protocol.Op) (protoc
 // a conflict; every other field is applied. A device never conflicts with
 // its own changes, and a field already holding the op's value needs
 // neither.
-func (w *writeTx) update(ctx context.Context, dev Device, op protocol.Op, row entityRow, payload map[string]json.RawMessage) (protocol.Result, error) {
+func (b *batch) update(op protocol.Op, row entityRow, payload map[string]json.RawMessage) protocol.Result {
 	if v, ok := payload["child_id"]; ok && !bytes.Equal(v, jsonString(row.childID)) {
 		// Moving a record would take it out of one allocation into another.
-		return rejected("%s %s cannot move to another child", op.Entity, op.EntityID), nil
+		return rejected("%s %s cannot move to another child", op.Entity, op.EntityID)
 	}
 	conflicts := map[string]json.RawMessage{}
 	applied := []string{}
@@ -281,7 +285,7 @@ func (w *writeTx) update(ctx context.Context, dev Device, op protocol.Op, row en
 		if has && bytes.Equal(current, v) {
 			continue
 		}
-		if m, ok := row.meta[f]; ok && m.Version > op.BaseVersion && m.Device != dev.ID {
+		if m, ok := row.meta[f]; ok && m.Version > op.BaseVersion && m.Device != b.dev.ID {
 			if !has {
 				current = json.RawMessage("null")
 			}
@@ -294,17 +298,15 @@ func (w *writeTx) update(ctx context.Context, dev Device, op protocol.Op, row en
 		row.version++
 		for _, f := range applied {
 			row.fields[f] = payload[f]
-			row.meta[f] = fieldMeta{Version: row.version, Device: dev.ID}
+			row.meta[f] = fieldMeta{Version: row.version, Device: b.dev.ID}
 		}
-		if err := w.saveEntity(ctx, op.Entity, op.EntityID, row); err != nil {
-			return protocol.Result{}, err
-		}
+		b.saveEntity(op.Entity, op.EntityID, row)
 	}
 	r := protocol.Result{Status: protocol.Applied, Version: row.version}
 	if len(conflicts) > 0 {
 		r.Status, r.Conflicts = protocol.Conflict, conflicts
 	}
-	return r, nil
+	return r
 }
 
 func jsonString(s string) []byte {
@@ -316,7 +318,7 @@ func jsonString(s string) []byte {
 // child is its own; anything else names it in child_id or through the
 // review, recommendation or challenge it belongs to. reason is why it
 // cannot be found.
-func (w *writeTx) childOfNew(ctx context.Context, op protocol.Op, payload map[string]json.RawMessage) (child, reason string, err error) {
+func (b *batch) childOfNew(ctx context.Context, op protocol.Op, payload map[string]json.RawMessage) (child, reason string, err error) {
 	if op.Entity == "child" {
 		return op.EntityID, "", nil
 	}
@@ -335,7 +337,7 @@ func (w *writeTx) childOfNew(ctx context.Context, op protocol.Op, payload map[st
 		if json.Unmarshal(v, &id) != nil || id == "" {
 			return "", fmt.Sprintf("%s is not an id", p.field), nil
 		}
-		parent, found, err := w.entity(ctx, p.entity, id)
+		parent, found, err := b.entity(ctx, p.entity, id)
 		if err != nil {
 			return "", "", err
 		} else if !found {
@@ -370,11 +372,17 @@ func (w *writeTx) entity(ctx context.Context, entity, id string) (entityRow, boo
 	} else if err != nil {
 		return r, false, err
 	}
+	err = decodeEntity(&r, entityKey{entity, id}, fields, meta)
+	return r, err == nil, err
+}
+
+// decodeEntity fills in a row's stored fields and field versions.
+func decodeEntity(r *entityRow, k entityKey, fields, meta string) error {
 	if err := json.Unmarshal([]byte(fields), &r.fields); err != nil {
-		return r, false, fmt.Errorf("stored fields of %s %s: %w", entity, id, err)
+		return fmt.Errorf("stored fields of %s %s: %w", k.entity, k.id, err)
 	}
 	if err := json.Unmarshal([]byte(meta), &r.meta); err != nil {
-		return r, false, fmt.Errorf("stored field versions of %s %s: %w", entity, id, err)
+		return fmt.Errorf("stored field versions of %s %s: %w", k.entity, k.id, err)
 	}
 	if r.fields == nil {
 		r.fields = map[string]json.RawMessage{}
@@ -382,27 +390,7 @@ func (w *writeTx) entity(ctx context.Context, entity, id string) (entityRow, boo
 	if r.meta == nil {
 		r.meta = map[string]fieldMeta{}
 	}
-	return r, true, nil
-}
-
-// saveEntity writes a row's new state under the next change number, which
-// is what puts it in every allocated device's next pull.
-func (w *writeTx) saveEntity(ctx context.Context, entity, id string, r entityRow) error {
-	fields, err := marshal(r.fields)
-	if err != nil {
-		return err
-	}
-	meta, err := marshal(r.meta)
-	if err != nil {
-		return err
-	}
-	_, err = w.exec(ctx, `INSERT INTO entity (entity, id, child_id, version, deleted, fields, field_meta, change_no)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (entity, id) DO UPDATE SET child_id = excluded.child_id, version = excluded.version,
-			deleted = excluded.deleted, fields = excluded.fields, field_meta = excluded.field_meta,
-			change_no = excluded.change_no`,
-		entity, id, r.childID, r.version, r.deleted, fields, meta, w.next())
-	return err
+	return nil
 }
 
 // marshal encodes without json.Marshal's HTML escaping, so a stored value

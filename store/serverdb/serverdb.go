@@ -130,6 +130,8 @@ type dialect struct {
 	serial string // an auto-numbered primary key column
 	// numbered placeholders: PostgreSQL wants $1, $2… where we write ?.
 	numbered bool
+	// arrays: the driver binds a Go slice as one array parameter.
+	arrays bool
 	// lockSchema serialises servers migrating the same database at once;
 	// SQLite's immediate transactions already do.
 	lockSchema string
@@ -149,6 +151,7 @@ var (
 		driver:     "pgx",
 		serial:     "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
 		numbered:   true,
+		arrays:     true,
 		lockSchema: "SELECT pg_advisory_xact_lock(7215342876301)",
 		maxConns:   20,
 	}
@@ -172,6 +175,54 @@ func (d dialect) rebind(query string) string {
 		b.WriteByte(query[i])
 	}
 	return b.String()
+}
+
+// keyed is a query for the rows of table whose key columns keyCols equal
+// one of keys (each a tuple of len(keyCols), at least one), and its
+// arguments: SELECT cols FROM table t WHERE t.<keyCols> = a key AND where.
+// cols and where name the table t; where's ? bind whereArgs.
+//
+// It looks each key up on its own, through the table's primary key: a
+// plain IN list leaves the plan to estimates that are wrong on a table not
+// yet analysed (PostgreSQL then scans every op result of the device).
+// PostgreSQL gets the keys as one array per column, so the statement's text,
+// and the prepared statement pgx caches for it, does not change with their
+// number; OFFSET 0 keeps the lookup a subquery run once per key.
+func (d dialect) keyed(cols, table, where string, whereArgs []any, keyCols []string, keys [][]string) (string, []any) {
+	var on []string
+	for i, c := range keyCols {
+		on = append(on, fmt.Sprintf("t.%s = k.column%d", c, i+1))
+	}
+	if where != "" {
+		on = append(on, where)
+	}
+	cond := strings.Join(on, " AND ")
+	var args []any
+	if d.arrays {
+		var unnest, names []string
+		for i := range keyCols {
+			column := make([]string, len(keys))
+			for j, k := range keys {
+				column[j] = k[i]
+			}
+			args = append(args, column)
+			unnest = append(unnest, "?::text[]")
+			names = append(names, fmt.Sprintf("column%d", i+1))
+		}
+		return fmt.Sprintf("SELECT %s FROM unnest(%s) AS k(%s) CROSS JOIN LATERAL (SELECT * FROM %s t WHERE %s OFFSET 0) t",
+			cols, strings.Join(unnest, ", "), strings.Join(names, ", "), table, cond), append(args, whereArgs...)
+	}
+	tuple := "(?" + strings.Repeat(", ?", len(keyCols)-1) + ")"
+	values := make([]string, len(keys))
+	for j, k := range keys {
+		values[j] = tuple
+		for _, v := range k {
+			args = append(args, v)
+		}
+	}
+	// SQLite names the columns of VALUES column1, column2…
+	return fmt.Sprintf("SELECT %s FROM (VALUES %s) AS k JOIN %s t ON %s",
+		cols, strings.Join(values, ", "), table, cond), append(args, whereArgs...)
 }
 
 // querier is what *sql.DB and *sql.Tx have in common, so helpers work in
