@@ -1,8 +1,8 @@
 // Package protocol is the sync wire format shared by the laptop client and
 // `iro serve`: JSON bodies of POST /v1/enrol, POST /v1/push and
-// GET /v1/changes. It holds types, not behaviour: the client and the server
-// each own their behaviour; the rules both enforce (limits, plain HTTP only
-// on loopback) live here once.
+// GET /v1/changes. The client and the server each own their behaviour;
+// what both must agree on (the types, the limits, plain HTTP only on
+// loopback) lives here once.
 package protocol
 
 import (
