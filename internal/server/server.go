@@ -123,7 +123,7 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, dev serverdb.Devic
 		}
 		since = n
 	}
-	resp, err := a.db.Changes(r.Context(), dev, since, 0)
+	resp, err := a.db.Changes(r.Context(), dev, since, 0, a.now())
 	if err != nil {
 		a.unavailable(w, r, err)
 		return

@@ -384,7 +384,7 @@ func TestLogsHoldNoChildData(t *testing.T) {
 		}
 		// Check the server did hold the data the log must not: the test
 		// would pass vacuously otherwise.
-		page, err := f.db.Changes(t.Context(), serverdb.Device{ID: dev.DeviceID, IRO: "ann"}, 0, 0)
+		page, err := f.db.Changes(t.Context(), serverdb.Device{ID: dev.DeviceID, IRO: "ann"}, 0, 0, time.Now())
 		if err != nil || len(page.Entities) != 1 || !strings.Contains(string(page.Entities[0].Fields["name"]), "Zebedee") {
 			t.Fatalf("%+v, %v", page, err)
 		}

@@ -22,7 +22,7 @@ import (
 //
 // limit ≤ 0 means protocol.MaxPullPage. A since beyond the counter means the
 // server's data was reset, so the device starts again from 0.
-func (db *DB) Changes(ctx context.Context, dev Device, since int64, limit int) (protocol.ChangesResponse, error) {
+func (db *DB) Changes(ctx context.Context, dev Device, since int64, limit int, now time.Time) (protocol.ChangesResponse, error) {
 	if limit <= 0 || limit > protocol.MaxPullPage {
 		limit = protocol.MaxPullPage
 	}
@@ -37,7 +37,7 @@ func (db *DB) Changes(ctx context.Context, dev Device, since int64, limit int) (
 	// the read a write, and a lost audit row for a read is the lesser harm.
 	detail := fmt.Sprintf("since=%d cursor=%d entities=%d revoked=%d", since, resp.Cursor, len(resp.Entities), len(resp.Revoked))
 	h := handle{db.sql, db.d}
-	if err := h.audit(ctx, time.Now(), dev.ID, dev.IRO, "pull", detail); err != nil {
+	if err := h.audit(ctx, now, dev.ID, dev.IRO, "pull", detail); err != nil {
 		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
 	}
 	// Asking from since means the device saved everything up to since.

@@ -54,14 +54,14 @@ func TestChangesPaging(t *testing.T) {
 		}
 
 		t.Run("a page says where the next one starts", func(t *testing.T) {
-			page, err := db.Changes(t.Context(), ann, 0, 5)
+			page, err := db.Changes(t.Context(), ann, 0, 5, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !page.More || len(page.Entities) != 5 {
 				t.Fatalf("%+v", page)
 			}
-			next, err := db.Changes(t.Context(), ann, page.Cursor, 5)
+			next, err := db.Changes(t.Context(), ann, page.Cursor, 5, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +76,7 @@ func TestChangesPaging(t *testing.T) {
 
 		t.Run("nothing new", func(t *testing.T) {
 			all := pullAll(t, db, ann, 0, 0)
-			again, err := db.Changes(t.Context(), ann, all.cursor, 0)
+			again, err := db.Changes(t.Context(), ann, all.cursor, 0, time.Now())
 			if err != nil || len(again.Entities) != 0 || again.More || again.Cursor != all.cursor || again.Entities == nil {
 				t.Fatalf("%+v, %v", again, err)
 			}
@@ -256,7 +256,7 @@ func TestChangesConcurrentPushesSkipNothing(t *testing.T) {
 					return
 				default:
 				}
-				page, err := db.Changes(t.Context(), puller, cursor, 7)
+				page, err := db.Changes(t.Context(), puller, cursor, 7, time.Now())
 				if err != nil {
 					errs <- err
 					return

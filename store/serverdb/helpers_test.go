@@ -79,7 +79,7 @@ func pullAll(t *testing.T, db *serverdb.DB, dev serverdb.Device, since int64, li
 	t.Helper()
 	p := pulled{entities: map[string]protocol.Entity{}, cursor: since}
 	for {
-		page, err := db.Changes(t.Context(), dev, p.cursor, limit)
+		page, err := db.Changes(t.Context(), dev, p.cursor, limit, time.Now())
 		if err != nil {
 			t.Fatalf("changes since %d: %v", p.cursor, err)
 		}
