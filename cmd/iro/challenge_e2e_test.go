@@ -13,6 +13,7 @@ import (
 	"github.com/iro-app/iro/internal/challenge"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/demo"
+	"github.com/iro-app/iro/internal/testbin"
 	"github.com/iro-app/iro/store"
 )
 
@@ -21,7 +22,7 @@ import (
 // and find both steps in the database after quitting.
 func TestChallengeFromRecommendation(t *testing.T) {
 	requireTmux(t)
-	bin := buildIRO(t)
+	bin := testbin.Build(t, ".")
 	scratch := t.TempDir() // the session's temp files, scanned at the end
 	env := testEnv(t, "TMPDIR="+scratch)
 	home := strings.TrimPrefix(env[2], "HOME=")

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iro-app/iro/internal/testbin"
 )
 
 // These tests drive the real binary in a real terminal (tmux), as an IRO
@@ -25,17 +27,6 @@ func requireTmux(t *testing.T) {
 		}
 		t.Skip("SKIPPING END-TO-END TEST: tmux is not installed (apt-get install tmux); CI runs it")
 	}
-}
-
-// buildIRO compiles the binary once per test into a temp dir.
-func buildIRO(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "iro")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 type term struct {
@@ -112,7 +103,7 @@ func testEnv(t *testing.T, extra ...string) []string {
 // enter opens them, q quits with exit code 0.
 func TestDemoFindOpenQuit(t *testing.T) {
 	requireTmux(t)
-	bin := buildIRO(t)
+	bin := testbin.Build(t, ".")
 	db := filepath.Join(t.TempDir(), "demo.db")
 	env := testEnv(t)
 
@@ -162,7 +153,7 @@ var sgr = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
 // urgency still shows in symbols and words.
 func TestNoColor(t *testing.T) {
 	requireTmux(t)
-	bin := buildIRO(t)
+	bin := testbin.Build(t, ".")
 	db := filepath.Join(t.TempDir(), "demo.db")
 	tm := openTerm(t, 100, 30, testEnv(t, "NO_COLOR=1"), bin+" demo --db "+db)
 	tm.waitFor("OVERDUE")
@@ -184,7 +175,7 @@ func TestNoColor(t *testing.T) {
 // opens with the right one.
 func TestFirstRunThenUnlock(t *testing.T) {
 	requireTmux(t)
-	bin := buildIRO(t)
+	bin := testbin.Build(t, ".")
 	env := testEnv(t)
 	db := filepath.Join(t.TempDir(), "mine.db")
 

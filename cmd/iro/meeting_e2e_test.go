@@ -16,6 +16,7 @@ import (
 	"github.com/iro-app/iro/internal/caseload"
 	"github.com/iro-app/iro/internal/child"
 	"github.com/iro-app/iro/internal/demo"
+	"github.com/iro-app/iro/internal/testbin"
 	"github.com/iro-app/iro/internal/timescale"
 	"github.com/iro-app/iro/store"
 )
@@ -81,7 +82,7 @@ func openChild(tm *term, c child.Child) {
 // the meeting and find it in `iro record --format json`.
 func TestMeetingSurvivesKill9(t *testing.T) {
 	requireTmux(t)
-	bin := buildIRO(t)
+	bin := testbin.Build(t, ".")
 	env := testEnv(t)
 	db := filepath.Join(t.TempDir(), "demo.db")
 	run := func(args ...string) string {

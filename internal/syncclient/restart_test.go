@@ -2,45 +2,16 @@ package syncclient_test
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/iro-app/iro/internal/testbin"
 	"github.com/iro-app/iro/store/serverdb/serverdbtest"
 )
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// iroBinary builds cmd/iro once per test run.
-func iroBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "iro-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "iro")
-		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/iro").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
 
 // serverProcess is `iro serve` as its own process, so that it can be
 // killed with SIGKILL in the middle of a transaction.
@@ -80,9 +51,9 @@ func (s *serverProcess) kill() {
 // laptop and a second laptop converge on the same caseload.
 func TestServerRestartMidBatch(t *testing.T) {
 	skipLoadUnderRace(t)
+	bin := testbin.Build(t, "../../cmd/iro")
 	serverdbtest.Each(t, func(t *testing.T, dsn string) {
 		dsn = serverdbtest.Fresh(t, dsn)
-		bin := iroBinary(t)
 		l0, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
