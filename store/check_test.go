@@ -321,7 +321,7 @@ func TestCheckFindsDamage(t *testing.T) {
 			exec(t, raw, "DROP TABLE outbox")
 			exec(t, raw, "ALTER TABLE loose RENAME TO outbox")
 			exec(t, raw, `INSERT INTO outbox SELECT (SELECT max(seq) + 1 FROM outbox), op_id, entity, entity_id, op, payload,
-				base_version, created_at, state, sent_at, reason FROM outbox WHERE seq = 1`)
+				base_version, created_at, state, sent_at, reason, pulled_to, resent FROM outbox WHERE seq = 1`)
 			exec(t, raw, "UPDATE outbox SET state = 'sent' WHERE seq = 1")
 			var last int
 			if err := raw.QueryRow("SELECT max(seq) FROM outbox").Scan(&last); err != nil {

@@ -237,6 +237,9 @@ func (tx *Tx) DeleteSection(id string) error {
 // An op that has gone out in a push batch (sent_at set) is fenced: it stays
 // pending until the server answers, but is never merged into, or the server
 // could see one op id with two payloads; the next save appends a new op.
+// So is an op stamped with an older cursor than the laptop now has: text
+// typed after a pull must not pass for text typed before it (a pull may
+// have told of the child's deallocation, see serverdb's access.refusal).
 //
 // Saving the text already stored writes nothing.
 func (tx *Tx) SaveNotes(sectionID, notes string) error {
@@ -266,7 +269,7 @@ func (tx *Tx) SaveNotes(sectionID, notes string) error {
 			name        string
 			sent        bool
 		)
-		err = tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, sent_at IS NOT NULL FROM outbox
+		err = tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, sent_at IS NOT NULL OR pulled_to <> `+pulledToNow+` FROM outbox
 			WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, t, sectionID).Scan(&seq, &opID, &name, &state, &sent)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -360,9 +363,16 @@ func textOnly(changed map[string]json.RawMessage) bool {
 	return true
 }
 
+// pulledToNow is the cursor this laptop has pulled to (0 before it is
+// enrolled): what migration 0006's trigger stamps each new op with. An op
+// stamped otherwise was queued before the latest pull, and is not merged
+// into.
+const pulledToNow = `COALESCE((SELECT cursor FROM sync_state WHERE id = '1'), 0)`
+
 // mergeIntoPendingOp folds changed fields into the entity's newest op when
-// that op is an unsent op of the given name (pending and not yet put in a
-// push batch: a sent op is fenced, see SaveNotes), and reports whether it did.
+// that op is an unsent op of the given name (pending, not yet put in a
+// push batch and stamped with the latest cursor: see SaveNotes for the
+// fences), and reports whether it did.
 func (tx *Tx) mergeIntoPendingOp(entity, entityID, name string, changed map[string]json.RawMessage) (bool, error) {
 	var (
 		seq             int64
@@ -370,7 +380,7 @@ func (tx *Tx) mergeIntoPendingOp(entity, entityID, name string, changed map[stri
 		sent            bool
 		sealed          []byte
 	)
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, sent_at IS NOT NULL, payload FROM outbox
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, op_id, op, state, sent_at IS NOT NULL OR pulled_to <> `+pulledToNow+`, payload FROM outbox
 		WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1`, entity, entityID).Scan(&seq, &opID, &op, &state, &sent, &sealed)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (op != name || state != "pending" || sent)) {
 		return false, nil

@@ -36,10 +36,12 @@ const syncStateRow = "1"
 
 func tokenAAD() vault.AAD { return sealAAD("sync_state", "token", syncStateRow) }
 
-// SyncState is the enrolment with the sync server and where pulling got to.
+// SyncState is the enrolment with the sync server and where pulling got to:
+// Cursor, within the server's Epoch ("" until the first sync tells it).
 type SyncState struct {
 	Server, DeviceID, IRO, Token string
 	Cursor                       int64
+	Epoch                        string
 	LastSync                     time.Time // the last sync that succeeded; zero if none has
 	LastError                    string    // the last attempt's error; "" if it succeeded
 }
@@ -53,8 +55,8 @@ func (db *DB) SyncState(ctx context.Context) (SyncState, bool, error) {
 	)
 	err := db.read(ctx, func(tx *sql.Tx, key *vault.Key) error {
 		var token []byte
-		err := tx.QueryRowContext(ctx, `SELECT server, device_id, iro, token, cursor, last_sync, last_error
-			FROM sync_state WHERE id = ?`, syncStateRow).Scan(&s.Server, &s.DeviceID, &s.IRO, &token, &s.Cursor,
+		err := tx.QueryRowContext(ctx, `SELECT server, device_id, iro, token, cursor, epoch, last_sync, last_error
+			FROM sync_state WHERE id = ?`, syncStateRow).Scan(&s.Server, &s.DeviceID, &s.IRO, &token, &s.Cursor, &s.Epoch,
 			nullTimestamp{&s.LastSync}, &s.LastError)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -77,18 +79,19 @@ func (db *DB) SyncState(ctx context.Context) (SyncState, bool, error) {
 }
 
 // SaveEnrolment records the server and the device token it issued, sealing
-// the token. A new enrolment starts pulling from the beginning (cursor 0)
-// and forgets the last sync and its error. It is audited, without the token.
+// the token. A new enrolment starts pulling from the beginning (cursor 0, no
+// epoch yet) and forgets the last sync and its error. It is audited, without
+// the token.
 func (db *DB) SaveEnrolment(ctx context.Context, server, deviceID, iro, token string) error {
 	if server == "" || deviceID == "" || token == "" {
 		return errors.New("store: an enrolment needs a server, a device id and a token")
 	}
 	return db.Update(ctx, func(tx *Tx) error {
 		return tx.write("save the enrolment", true, func() error {
-			_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO sync_state (id, server, device_id, iro, token, cursor, last_sync, last_error)
-				VALUES (?, ?, ?, ?, ?, 0, NULL, '')
+			_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO sync_state (id, server, device_id, iro, token, cursor, epoch, last_sync, last_error)
+				VALUES (?, ?, ?, ?, ?, 0, '', NULL, '')
 				ON CONFLICT (id) DO UPDATE SET server = excluded.server, device_id = excluded.device_id, iro = excluded.iro,
-					token = excluded.token, cursor = 0, last_sync = NULL, last_error = ''`,
+					token = excluded.token, cursor = 0, epoch = '', last_sync = NULL, last_error = ''`,
 				syncStateRow, server, deviceID, iro, tx.key.Seal(tokenAAD(), []byte(token)))
 			if err != nil {
 				return err
@@ -96,6 +99,64 @@ func (db *DB) SaveEnrolment(ctx context.Context, server, deviceID, iro, token st
 			return appendAudit(tx.ctx, tx.tx, tx.now, AuditSync, "enrolled")
 		})
 	})
+}
+
+// StartEpoch starts sync again with a server whose database was restored
+// from a backup (its epoch is now epoch): what this laptop knew of the
+// server may be gone from it. In one transaction, every acknowledged op is
+// queued again, in its original order with its original id, marked resent
+// (the server answers duplicate for those the backup kept, and applies the
+// rest); pending ops and the resent are stamped as made before any pull of
+// the new epoch; the server versions of records are forgotten, so the
+// resent go out against base 0 and a field another device changed on the
+// restored server comes back as a conflict rather than being overwritten;
+// records parked for a parent are dropped (the pull from 0 sends them
+// again); and pulling starts again from cursor 0. Nothing pulled ever
+// overwrites a record with pending ops, so the IRO's work stands. It is
+// audited, with counts only.
+func (db *DB) StartEpoch(ctx context.Context, epoch string) error {
+	if epoch == "" {
+		return errors.New("store: a new epoch needs a name")
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		return tx.write("start a new sync epoch", false, func() error {
+			res, err := tx.tx.ExecContext(tx.ctx, "UPDATE outbox SET state = 'pending', resent = 1 WHERE state = 'acked'")
+			if err != nil {
+				return err
+			}
+			resent, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			for _, q := range []string{"UPDATE outbox SET pulled_to = 0 WHERE state = 'pending'",
+				"DELETE FROM sync_entity", "DELETE FROM sync_parked"} {
+				if _, err := tx.tx.ExecContext(tx.ctx, q); err != nil {
+					return err
+				}
+			}
+			if err := tx.updateSyncState("cursor = 0, epoch = ?", epoch); err != nil {
+				return err
+			}
+			return appendAudit(tx.ctx, tx.tx, tx.now, AuditSync,
+				fmt.Sprintf("the server was restored from a backup: %d changes queued again, pulling everything again", resent))
+		})
+	})
+}
+
+// RevokedWaiting lists the children the server revoked that this laptop
+// has not purged yet (they wait for the outbox to drain). A pull tells the
+// server, so that it knows every other revoked child is purged.
+func (db *DB) RevokedWaiting(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := db.read(ctx, func(tx *sql.Tx, _ *vault.Key) error {
+		return each(ctx, tx, "SELECT child_id FROM sync_revoked ORDER BY child_id", nil, func(rows *sql.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+	})
+	return ids, err
 }
 
 // RecordSync records how a sync attempt at at ended: syncErr "" for success

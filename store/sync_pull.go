@@ -198,7 +198,25 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 		}
 	}
 
-	return tx.updateSyncState("cursor = ?", page.Cursor)
+	return p.saveCursor(page)
+}
+
+// saveCursor moves the cursor to the page's. The page's epoch becomes the
+// laptop's if it had none; another one than it had means the page belongs
+// to another life of the server's database (which the server refuses to
+// mix), so nothing of it is kept.
+func (p *puller) saveCursor(page protocol.ChangesResponse) error {
+	var epoch string
+	err := p.tx.tx.QueryRowContext(p.tx.ctx, "SELECT epoch FROM sync_state WHERE id = ?", syncStateRow).Scan(&epoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotEnrolled
+	} else if err != nil {
+		return err
+	}
+	if epoch != "" && page.Epoch != "" && page.Epoch != epoch {
+		return errors.New("store: the page is from another epoch of the server than this laptop's cursor")
+	}
+	return p.tx.updateSyncState("cursor = ?, epoch = ?", page.Cursor, cmp.Or(epoch, page.Epoch))
 }
 
 func (p *puller) count(o pullOutcome) {

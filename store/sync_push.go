@@ -60,12 +60,12 @@ func (tx *Tx) nextPushBatch(maxOps, maxBytes int) ([]protocol.Op, error) {
 	)
 	for len(batch) < maxOps {
 		var page []queued
-		err := stmts.each(`SELECT o.seq, o.op_id, o.entity, o.entity_id, o.op, o.payload, COALESCE(s.server_version, 0)
+		err := stmts.each(`SELECT o.seq, o.op_id, o.entity, o.entity_id, o.op, o.payload, COALESCE(s.server_version, 0), o.pulled_to
 			FROM outbox o LEFT JOIN sync_entity s ON s.entity = o.entity AND s.id = o.entity_id
 			WHERE o.state = 'pending' AND o.seq > ? ORDER BY o.seq LIMIT ?`, []any{after, maxOps - len(batch)},
 			func(rows *sql.Rows) error {
 				var q queued
-				err := rows.Scan(&q.seq, &q.op.OpID, &q.op.Entity, &q.op.EntityID, &q.op.Name, &q.sealed, &q.op.BaseVersion)
+				err := rows.Scan(&q.seq, &q.op.OpID, &q.op.Entity, &q.op.EntityID, &q.op.Name, &q.sealed, &q.op.BaseVersion, &q.op.PulledTo)
 				page = append(page, q)
 				return err
 			})
@@ -159,15 +159,27 @@ func (tx *Tx) applyPushResult(stmts *stmtCache, r protocol.Result) error {
 	var (
 		entity, entityID string
 		sealed           []byte
+		resent           bool
 	)
-	err := stmts.scanRow("SELECT entity, entity_id, payload FROM outbox WHERE op_id = ?", []any{r.OpID}, &entity, &entityID, &sealed)
+	err := stmts.scanRow("SELECT entity, entity_id, payload, resent FROM outbox WHERE op_id = ?", []any{r.OpID}, &entity, &entityID, &sealed, &resent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: the server answered op %q, which this laptop never queued", ErrNotFound, r.OpID)
 	}
 	if err != nil {
 		return err
 	}
-	switch r.Outcome() {
+	if resent {
+		if _, err := stmts.exec("UPDATE outbox SET resent = 0 WHERE op_id = ?", r.OpID); err != nil {
+			return err
+		}
+	}
+	outcome := r.Outcome()
+	if resent && r.Status == protocol.Duplicate && outcome != protocol.Rejected {
+		// Sent again after a restore, and the server still had it: this
+		// laptop recorded that answer the first time (StartEpoch).
+		outcome = protocol.Applied
+	}
+	switch outcome {
 	case protocol.Applied:
 		_, err = stmts.exec("UPDATE outbox SET state = 'acked', reason = '' WHERE op_id = ?", r.OpID)
 		return err

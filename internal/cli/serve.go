@@ -92,6 +92,7 @@ func newServe(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&cert, "tls-cert", "", "TLS certificate file (PEM)")
 	cmd.Flags().StringVar(&key, "tls-key", "", "TLS private key file (PEM)")
 	cmd.AddCommand(newServeEnrol(a), newServeRevoke(a), newServeAllocate(a, true), newServeAllocate(a, false), newServeDevices(a))
+	cmd.AddCommand(newServeBackup(a), newServeRestore(a), newServeNewEpoch(a))
 	return cmd
 }
 

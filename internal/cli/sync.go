@@ -53,6 +53,9 @@ func newSync(a *app) *cobra.Command {
 }
 
 func printSyncReport(a *app, r syncclient.Report) {
+	if r.Restored {
+		fmt.Fprintln(a.stdout, "the server had been restored from a backup: everything this laptop sent before was sent again, and everything pulled again")
+	}
 	fmt.Fprintf(a.stdout, "sent %d changes: %d applied, %d already on the server, %d conflicts, %d rejected\n",
 		r.Pushed, r.Applied, r.Duplicates, r.Conflicts, r.Rejects)
 	fmt.Fprintf(a.stdout, "received %d records, %d deleted, %d held back for your unsent changes, %d children purged\n",

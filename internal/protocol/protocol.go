@@ -8,14 +8,24 @@ package protocol
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
 )
 
 // Paths of the API. Every path but Enrol needs "Authorization: Bearer TOKEN".
 const (
 	PathEnrol   = "/v1/enrol"
 	PathPush    = "/v1/push"
-	PathChanges = "/v1/changes" // ?since=N
+	PathChanges = "/v1/changes" // see ChangesQuery
 )
+
+// StatusNewEpoch is the reply to a push or a pull whose epoch or cursor
+// belongs to another life of the server's database: it was restored from a
+// backup. ErrorResponse.Epoch is the server's epoch now; the device starts
+// again from it (re-sends what it had sent, pulls from 0). Nothing in the
+// request was applied.
+const StatusNewEpoch = http.StatusConflict
 
 // Limits both sides enforce: the client packs batches to fit them and the
 // server refuses anything larger (413 for the body, 400 for the op count).
@@ -47,12 +57,16 @@ type EnrolResponse struct {
 // it changed, a delete none. BaseVersion is the server version of the
 // entity the device last saw (0 if it has never seen one): the server
 // reports a conflict for a field another device changed after it.
+// PulledTo is the cursor the device had pulled to when it made the op: a
+// server change number, so the server can tell an op made before the device
+// learnt of a deallocation from one made after, without a device clock.
 type Op struct {
 	OpID        string          `json:"op_id"`
 	Entity      string          `json:"entity"`
 	EntityID    string          `json:"entity_id"`
 	Name        string          `json:"op"`
 	BaseVersion int64           `json:"base_version"`
+	PulledTo    int64           `json:"pulled_to,omitempty"`
 	Payload     json.RawMessage `json:"payload"`
 }
 
@@ -85,9 +99,14 @@ func KindOf(name string) Kind {
 	return KindUnknown
 }
 
-// PushRequest is one batch, in outbox order.
+// PushRequest is one batch, in outbox order. Epoch and Cursor are where
+// the device stands: the server's epoch it last heard ("" before its first
+// sync) and the cursor it has pulled to. A position the server never gave
+// out gets StatusNewEpoch and nothing is applied.
 type PushRequest struct {
-	Ops []Op `json:"ops"`
+	Ops    []Op   `json:"ops"`
+	Epoch  string `json:"epoch,omitempty"`
+	Cursor int64  `json:"cursor,omitempty"`
 }
 
 // Status is the outcome of one op.
@@ -127,16 +146,19 @@ func (r Result) Outcome() Status {
 	return r.Status
 }
 
-// PushResponse has one result per pushed op.
+// PushResponse has one result per pushed op, and the server's epoch.
 type PushResponse struct {
 	Results []Result `json:"results"`
+	Epoch   string   `json:"epoch"`
 }
 
 // ErrorResponse is the body of every non-2xx reply. OpID names the op a 422
-// is about (an op id reused with a different payload).
+// is about (an op id reused with a different payload); Epoch is the
+// server's epoch in a StatusNewEpoch reply.
 type ErrorResponse struct {
 	Error string `json:"error"`
 	OpID  string `json:"op_id,omitempty"`
+	Epoch string `json:"epoch,omitempty"`
 }
 
 // Entity is the current server state of one record in the device's
@@ -156,12 +178,53 @@ type Entity struct {
 // record of a child newly allocated after N; Revoked are children taken out
 // of the IRO's allocation after N. Cursor is the change number to ask from
 // next; More says another page is waiting. Change numbers are assigned by
-// the server and never skip a committed change.
+// the server and never skip a committed change. Epoch names the life of the
+// server's database the numbers belong to: a restore from a backup starts a
+// new one.
 type ChangesResponse struct {
 	Cursor   int64    `json:"cursor"`
 	More     bool     `json:"more"`
 	Entities []Entity `json:"entities"`
 	Revoked  []string `json:"revoked,omitempty"`
+	Epoch    string   `json:"epoch"`
+}
+
+// ChangesQuery is GET /v1/changes?since=N&epoch=E&waiting=ID&waiting=ID.
+// Since is the cursor the device has applied everything up to; Epoch the
+// server's epoch it last heard (see PushRequest); Waiting the children the
+// server revoked that the device has not purged yet (it pushes first). Every
+// other revoked child up to Since is purged: the device says so, and the
+// server stops taking that device's late changes to it.
+type ChangesQuery struct {
+	Since   int64
+	Epoch   string
+	Waiting []string
+}
+
+// Encode is the query string, without the "?".
+func (q ChangesQuery) Encode() string {
+	v := url.Values{"since": {strconv.FormatInt(q.Since, 10)}}
+	if q.Epoch != "" {
+		v.Set("epoch", q.Epoch)
+	}
+	if len(q.Waiting) > 0 {
+		v["waiting"] = q.Waiting
+	}
+	return v.Encode()
+}
+
+// ParseChangesQuery reads a ChangesQuery. Its error is fit to show the
+// caller: it quotes nothing back.
+func ParseChangesQuery(v url.Values) (ChangesQuery, error) {
+	q := ChangesQuery{Epoch: v.Get("epoch"), Waiting: v["waiting"]}
+	if s := v.Get("since"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return ChangesQuery{}, fmt.Errorf("since must be a change number (a whole number, 0 or more)")
+		}
+		q.Since = n
+	}
+	return q, nil
 }
 
 // Check validates the shape of an op (not its meaning), so a malformed op
@@ -176,6 +239,8 @@ func (o Op) Check() error {
 		return fmt.Errorf("op %s: unknown operation %q", o.OpID, o.Name)
 	case o.BaseVersion < 0:
 		return fmt.Errorf("op %s: negative base version", o.OpID)
+	case o.PulledTo < 0:
+		return fmt.Errorf("op %s: negative pulled_to", o.OpID)
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(o.Payload, &fields); err != nil || fields == nil {

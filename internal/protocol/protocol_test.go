@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"encoding/json"
+	"net/url"
+	"reflect"
 	"testing"
 )
 
@@ -42,6 +44,7 @@ func TestOpCheck(t *testing.T) {
 		{"no entity id", func(o *Op) { o.EntityID = "" }, false},
 		{"unknown verb", func(o *Op) { o.Name = "review.rename" }, false},
 		{"negative base", func(o *Op) { o.BaseVersion = -1 }, false},
+		{"negative pulled_to", func(o *Op) { o.PulledTo = -1 }, false},
 		{"payload an array", func(o *Op) { o.Payload = json.RawMessage(`[1]`) }, false},
 		{"payload null", func(o *Op) { o.Payload = json.RawMessage(`null`) }, false},
 		{"payload missing", func(o *Op) { o.Payload = nil }, false},
@@ -62,5 +65,29 @@ func TestOutcome(t *testing.T) {
 	}
 	if got := (Result{Status: Rejected}).Outcome(); got != Rejected {
 		t.Errorf("rejected: %s", got)
+	}
+}
+
+func TestChangesQueryRoundTrip(t *testing.T) {
+	tests := []ChangesQuery{
+		{},
+		{Since: 42},
+		{Since: 7, Epoch: "e1", Waiting: []string{"c1", "c,2&x=y"}},
+	}
+	for _, q := range tests {
+		v, err := url.ParseQuery(q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseChangesQuery(v)
+		if err != nil || !reflect.DeepEqual(got, q) {
+			t.Errorf("%+v → %q → %+v, %v", q, q.Encode(), got, err)
+		}
+	}
+	for _, bad := range []string{"since=-1", "since=x", "since=1.5"} {
+		v, _ := url.ParseQuery(bad)
+		if _, err := ParseChangesQuery(v); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
 	}
 }

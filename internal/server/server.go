@@ -97,7 +97,7 @@ func (a *api) push(w http.ResponseWriter, r *http.Request, dev serverdb.Device) 
 		reply(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "too many ops in one push; send at most " + strconv.Itoa(protocol.MaxBatchOps)})
 		return
 	}
-	results, err := a.db.Push(r.Context(), dev, req.Ops, a.now())
+	resp, err := a.db.Push(r.Context(), dev, req, a.now())
 	var reused *serverdb.OpReusedError
 	switch {
 	case errors.As(err, &reused):
@@ -106,25 +106,39 @@ func (a *api) push(w http.ResponseWriter, r *http.Request, dev serverdb.Device) 
 			OpID:  reused.OpID,
 		})
 		return
+	case newEpoch(w, err):
+		return
 	case err != nil:
 		a.unavailable(w, r, err)
 		return
 	}
-	reply(w, http.StatusOK, protocol.PushResponse{Results: results})
+	reply(w, http.StatusOK, resp)
+}
+
+// newEpoch answers a device whose sync position is from before the
+// database was restored, and reports whether it did.
+func newEpoch(w http.ResponseWriter, err error) bool {
+	moved, ok := errors.AsType[*serverdb.NewEpochError](err)
+	if ok {
+		reply(w, protocol.StatusNewEpoch, protocol.ErrorResponse{
+			Error: "the server was restored from a backup since this laptop last synced; nothing in this request was applied: send everything again and pull from the start",
+			Epoch: moved.Epoch,
+		})
+	}
+	return ok
 }
 
 func (a *api) changes(w http.ResponseWriter, r *http.Request, dev serverdb.Device) {
-	var since int64
-	if s := r.URL.Query().Get("since"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			reply(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "since must be a change number (a whole number, 0 or more)"})
-			return
-		}
-		since = n
-	}
-	resp, err := a.db.Changes(r.Context(), dev, since, 0, a.now())
+	q, err := protocol.ParseChangesQuery(r.URL.Query())
 	if err != nil {
+		reply(w, http.StatusBadRequest, protocol.ErrorResponse{Error: err.Error()})
+		return
+	}
+	resp, err := a.db.Changes(r.Context(), dev, q, 0, a.now())
+	switch {
+	case newEpoch(w, err):
+		return
+	case err != nil:
 		a.unavailable(w, r, err)
 		return
 	}

@@ -231,6 +231,9 @@ func TestPushEndpoint(t *testing.T) {
 			{"good", http.MethodPost, mustJSON(t, protocol.PushRequest{Ops: []protocol.Op{create}}), http.StatusOK, ""},
 			{"retry", http.MethodPost, mustJSON(t, protocol.PushRequest{Ops: []protocol.Op{create}}), http.StatusOK, ""},
 			{"op id reused", http.MethodPost, mustJSON(t, protocol.PushRequest{Ops: []protocol.Op{reused}}), http.StatusUnprocessableEntity, "o1"},
+			// Both would apply reused were the position good: nothing is.
+			{"another epoch", http.MethodPost, mustJSON(t, protocol.PushRequest{Ops: []protocol.Op{reused}, Epoch: "another"}), protocol.StatusNewEpoch, ""},
+			{"a cursor never handed out", http.MethodPost, mustJSON(t, protocol.PushRequest{Ops: []protocol.Op{reused}, Cursor: 5}), protocol.StatusNewEpoch, ""},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -239,13 +242,14 @@ func TestPushEndpoint(t *testing.T) {
 					t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 				}
 				if tt.status != http.StatusOK {
-					if e := decodeBody[protocol.ErrorResponse](t, resp); e.Error == "" || e.OpID != tt.opID {
+					e := decodeBody[protocol.ErrorResponse](t, resp)
+					if e.Error == "" || e.OpID != tt.opID || (e.Epoch != "") != (tt.status == protocol.StatusNewEpoch) {
 						t.Fatalf("%+v", e)
 					}
 					return
 				}
 				got := decodeBody[protocol.PushResponse](t, resp)
-				if len(got.Results) != 1 || got.Results[0].Outcome() != protocol.Applied || got.Results[0].Version != 1 {
+				if len(got.Results) != 1 || got.Results[0].Outcome() != protocol.Applied || got.Results[0].Version != 1 || got.Epoch == "" {
 					t.Fatalf("%+v", got)
 				}
 			})
@@ -273,7 +277,8 @@ func TestChangesEndpoint(t *testing.T) {
 			{"", http.StatusOK, 1},
 			{"?since=0", http.StatusOK, 1},
 			{"?since=2", http.StatusOK, 0},
-			{"?since=99", http.StatusOK, 1}, // beyond the server: it was reset
+			{"?since=99", protocol.StatusNewEpoch, 0}, // never handed out: the server was restored
+			{"?since=0&epoch=another", protocol.StatusNewEpoch, 0},
 			{"?since=abc", http.StatusBadRequest, 0},
 			{"?since=-1", http.StatusBadRequest, 0},
 			{"?since=1.5", http.StatusBadRequest, 0},
@@ -285,11 +290,16 @@ func TestChangesEndpoint(t *testing.T) {
 				if resp.StatusCode != tt.status {
 					t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 				}
+				if tt.status == protocol.StatusNewEpoch {
+					if e := decodeBody[protocol.ErrorResponse](t, resp); e.Epoch == "" || e.Epoch == "another" {
+						t.Fatalf("%+v", e)
+					}
+				}
 				if tt.status != http.StatusOK {
 					return
 				}
 				got := decodeBody[protocol.ChangesResponse](t, resp)
-				if len(got.Entities) != tt.entities || got.Cursor != 2 || got.More {
+				if len(got.Entities) != tt.entities || got.Cursor != 2 || got.More || got.Epoch == "" {
 					t.Fatalf("%+v", got)
 				}
 				if tt.entities > 0 && string(got.Entities[0].Fields["name"]) != `"Ada <3"` {
@@ -384,7 +394,7 @@ func TestLogsHoldNoChildData(t *testing.T) {
 		}
 		// Check the server did hold the data the log must not: the test
 		// would pass vacuously otherwise.
-		page, err := f.db.Changes(t.Context(), serverdb.Device{ID: dev.DeviceID, IRO: "ann"}, 0, 0, time.Now())
+		page, err := f.db.Changes(t.Context(), serverdb.Device{ID: dev.DeviceID, IRO: "ann"}, protocol.ChangesQuery{}, 0, time.Now())
 		if err != nil || len(page.Entities) != 1 || !strings.Contains(string(page.Entities[0].Fields["name"]), "Zebedee") {
 			t.Fatalf("%+v, %v", page, err)
 		}

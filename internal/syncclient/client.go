@@ -55,7 +55,18 @@ type HTTPError struct {
 	Status     int
 	Message    string
 	OpID       string        // for 422: the op id reused with a different payload
+	Epoch      string        // for protocol.StatusNewEpoch: the server's epoch now
 	RetryAfter time.Duration // from the Retry-After header, 0 if none
+}
+
+// newEpoch is the server's epoch if err says the server's database was
+// restored under this laptop (protocol.StatusNewEpoch).
+func newEpoch(err error) (string, bool) {
+	he, ok := errors.AsType[*HTTPError](err)
+	if !ok || he.Status != protocol.StatusNewEpoch || he.Epoch == "" {
+		return "", false
+	}
+	return he.Epoch, true
 }
 
 func (e *HTTPError) Error() string {
@@ -95,11 +106,12 @@ func (c *Client) Enrol(ctx context.Context, code, device string) (protocol.Enrol
 }
 
 // Push sends one batch and checks that the reply answers exactly its ops, in order.
-func (c *Client) Push(ctx context.Context, ops []protocol.Op) (protocol.PushResponse, error) {
+func (c *Client) Push(ctx context.Context, req protocol.PushRequest) (protocol.PushResponse, error) {
 	var out protocol.PushResponse
-	if err := c.do(ctx, http.MethodPost, protocol.PathPush, protocol.PushRequest{Ops: ops}, &out); err != nil {
+	if err := c.do(ctx, http.MethodPost, protocol.PathPush, req, &out); err != nil {
 		return out, err
 	}
+	ops := req.Ops
 	if len(out.Results) != len(ops) {
 		return out, &ProtocolError{fmt.Sprintf("%d results for %d ops", len(out.Results), len(ops))}
 	}
@@ -111,10 +123,10 @@ func (c *Client) Push(ctx context.Context, ops []protocol.Op) (protocol.PushResp
 	return out, nil
 }
 
-// Changes fetches one page of changes after the cursor since.
-func (c *Client) Changes(ctx context.Context, since int64) (protocol.ChangesResponse, error) {
+// Changes fetches one page of changes after the cursor q.Since.
+func (c *Client) Changes(ctx context.Context, q protocol.ChangesQuery) (protocol.ChangesResponse, error) {
 	var out protocol.ChangesResponse
-	err := c.do(ctx, http.MethodGet, protocol.PathChanges+"?since="+strconv.FormatInt(since, 10), nil, &out)
+	err := c.do(ctx, http.MethodGet, protocol.PathChanges+"?"+q.Encode(), nil, &out)
 	return out, err
 }
 
@@ -151,7 +163,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		he := &HTTPError{Status: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
 		var e protocol.ErrorResponse
 		if json.Unmarshal(data, &e) == nil {
-			he.Message, he.OpID = e.Error, e.OpID
+			he.Message, he.OpID, he.Epoch = e.Error, e.OpID, e.Epoch
 		}
 		return he
 	}

@@ -285,7 +285,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				resp, err := cl.Push(ctx, c.ops)
+				resp, err := cl.Push(ctx, protocol.PushRequest{Ops: c.ops})
 				checkStatus(t, "push", err, c.wantCode)
 				if err == nil {
 					got := resp.Results[0].Outcome()
@@ -293,7 +293,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 						t.Errorf("push: %+v", resp.Results[0])
 					}
 				}
-				page, err := cl.Changes(ctx, 0)
+				page, err := cl.Changes(ctx, protocol.ChangesQuery{})
 				checkStatus(t, "changes", err, c.wantCode)
 				if err == nil {
 					sawChild := false

@@ -177,7 +177,7 @@ func TestSameBatchManyTimes(t *testing.T) {
 					}
 					replies := make([]protocol.PushResponse, times)
 					errs := make([]error, times)
-					send := func(i int) { replies[i], errs[i] = c.Push(ctx, batch) }
+					send := func(i int) { replies[i], errs[i] = c.Push(ctx, protocol.PushRequest{Ops: batch}) }
 					if concurrent {
 						var wg sync.WaitGroup
 						for i := range times {
@@ -251,7 +251,7 @@ func TestCrashWhilePulling(t *testing.T) {
 					// Replaying the first page over the synced laptop is harmless.
 					state, _, _ := b.db.SyncState(ctx)
 					cl, _ := syncclient.New(state.Server, state.Token, nil)
-					page, err := cl.Changes(ctx, 0)
+					page, err := cl.Changes(ctx, protocol.ChangesQuery{})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -77,7 +77,7 @@ func (d *simulatedDevice) push(ctx context.Context) error {
 		batch := d.ops[start:min(start+20, len(d.ops))]
 		b := fastBackoff()
 		_, err := syncclient.Retry(ctx, 50, b, syncclient.Sleep, func(ctx context.Context) (syncclient.Report, error) {
-			resp, err := d.client.Push(ctx, batch)
+			resp, err := d.client.Push(ctx, protocol.PushRequest{Ops: batch})
 			if err != nil {
 				return syncclient.Report{}, err
 			}

@@ -1,6 +1,7 @@
 package syncclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ type Store interface {
 	ApplyPushResults(ctx context.Context, results []protocol.Result) error
 	RejectOp(ctx context.Context, opID, reason string) error
 	ApplyChanges(ctx context.Context, page protocol.ChangesResponse) (store.PullStats, error)
+	RevokedWaiting(ctx context.Context) ([]string, error)
+	StartEpoch(ctx context.Context, epoch string) error
 	RecordSync(ctx context.Context, at time.Time, syncErr string) error
 }
 
@@ -30,6 +33,9 @@ type Report struct {
 	Applied, Duplicates, Conflicts, Rejects int // by outcome; Duplicates are ops the server had already
 	Pulled                                  store.PullStats
 	Pages                                   int
+	// Restored: the server's database had been restored from a backup, so
+	// everything sent before was sent again and everything pulled again.
+	Restored bool
 }
 
 // Once pushes every pending op and then pulls every change: push first, so
@@ -37,15 +43,24 @@ type Report struct {
 // touch the records it changed. Progress is saved batch by batch and page
 // by page, so a dropped link loses nothing and the next attempt continues.
 // hc may be nil (the default client with the 30 s timeout).
+//
+// A server whose database was restored from a backup refuses the laptop's
+// position (protocol.StatusNewEpoch) before applying anything: the laptop
+// then queues again every op it had sent, in order (store.StartEpoch), and
+// syncs once more from cursor 0 in the server's new epoch.
 func Once(ctx context.Context, st Store, hc *http.Client, now func() time.Time) (Report, error) {
 	var rep Report
 	c, state, err := connect(ctx, st, hc)
 	if err != nil {
 		return rep, err
 	}
-	err = push(ctx, st, c, &rep)
-	if err == nil {
-		err = pull(ctx, st, c, state.Cursor, &rep)
+	err = exchange(ctx, st, c, &state, &rep)
+	if epoch, ok := newEpoch(err); ok {
+		if err = st.StartEpoch(ctx, epoch); err == nil {
+			rep.Restored = true
+			state.Cursor, state.Epoch = 0, epoch
+			err = exchange(ctx, st, c, &state, &rep)
+		}
 	}
 	msg := ""
 	if err != nil {
@@ -60,11 +75,19 @@ func Once(ctx context.Context, st Store, hc *http.Client, now func() time.Time) 
 // PushAll only pushes: for measuring the push on its own.
 func PushAll(ctx context.Context, st Store, hc *http.Client) (Report, error) {
 	var rep Report
-	c, _, err := connect(ctx, st, hc)
+	c, state, err := connect(ctx, st, hc)
 	if err == nil {
-		err = push(ctx, st, c, &rep)
+		err = push(ctx, st, c, &state, &rep)
 	}
 	return rep, err
+}
+
+// exchange is one push then pull from where state stands.
+func exchange(ctx context.Context, st Store, c *Client, state *store.SyncState, rep *Report) error {
+	if err := push(ctx, st, c, state, rep); err != nil {
+		return err
+	}
+	return pull(ctx, st, c, state, rep)
 }
 
 func connect(ctx context.Context, st Store, hc *http.Client) (*Client, store.SyncState, error) {
@@ -79,13 +102,16 @@ func connect(ctx context.Context, st Store, hc *http.Client) (*Client, store.Syn
 	return c, state, err
 }
 
-func push(ctx context.Context, st Store, c *Client, rep *Report) error {
+// push sends the outbox batch by batch. A laptop that has not heard the
+// server's epoch yet takes it from the first reply, so that the rest of the
+// sync is refused if the server's database is restored meanwhile.
+func push(ctx context.Context, st Store, c *Client, state *store.SyncState, rep *Report) error {
 	for {
 		batch, err := st.NextPushBatch(ctx, protocol.MaxBatchOps, protocol.MaxBatchBytes)
 		if err != nil || len(batch) == 0 {
 			return err
 		}
-		resp, err := c.Push(ctx, batch)
+		resp, err := c.Push(ctx, protocol.PushRequest{Ops: batch, Epoch: state.Epoch, Cursor: state.Cursor})
 		var he *HTTPError
 		if errors.As(err, &he) && he.Status == http.StatusUnprocessableEntity && he.OpID != "" {
 			// The server holds a different op under this id. Retrying can
@@ -102,6 +128,7 @@ func push(ctx context.Context, st Store, c *Client, rep *Report) error {
 		if err := st.ApplyPushResults(ctx, resp.Results); err != nil {
 			return err
 		}
+		state.Epoch = cmp.Or(state.Epoch, resp.Epoch)
 		rep.Pushed += len(resp.Results)
 		for _, r := range resp.Results {
 			if r.Status == protocol.Duplicate {
@@ -119,9 +146,15 @@ func push(ctx context.Context, st Store, c *Client, rep *Report) error {
 	}
 }
 
-func pull(ctx context.Context, st Store, c *Client, cursor int64, rep *Report) error {
+// pull applies pages until the server has no more, telling it each time
+// which revoked children are still waiting to be purged here.
+func pull(ctx context.Context, st Store, c *Client, state *store.SyncState, rep *Report) error {
 	for {
-		page, err := c.Changes(ctx, cursor)
+		waiting, err := st.RevokedWaiting(ctx)
+		if err != nil {
+			return err
+		}
+		page, err := c.Changes(ctx, protocol.ChangesQuery{Since: state.Cursor, Epoch: state.Epoch, Waiting: waiting})
 		if err != nil {
 			return err
 		}
@@ -131,7 +164,7 @@ func pull(ctx context.Context, st Store, c *Client, cursor int64, rep *Report) e
 		}
 		rep.Pages++
 		rep.Pulled = sumPulled(rep.Pulled, stats)
-		cursor = page.Cursor
+		state.Cursor, state.Epoch = page.Cursor, cmp.Or(state.Epoch, page.Epoch)
 		if !page.More {
 			return nil
 		}
@@ -171,6 +204,7 @@ func (r *Report) add(o Report) {
 	r.Conflicts += o.Conflicts
 	r.Rejects += o.Rejects
 	r.Pages += o.Pages
+	r.Restored = r.Restored || o.Restored
 	r.Pulled = sumPulled(r.Pulled, o.Pulled)
 }
 

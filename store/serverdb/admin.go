@@ -264,7 +264,8 @@ func (db *DB) Allocate(ctx context.Context, iro string, childIDs ...string) erro
 
 // Deallocate takes children out of an IRO's allocation. Each one that was
 // allocated leaves a revocation, which the IRO's devices pull as a revoke
-// and purge. Children not allocated to the IRO are skipped.
+// and purge, and which starts the grace period for what they wrote before
+// they knew (access.refusal). Children not allocated to the IRO are skipped.
 func (db *DB) Deallocate(ctx context.Context, iro string, childIDs ...string) error {
 	now := time.Now()
 	removed := 0
@@ -280,8 +281,8 @@ func (db *DB) Deallocate(ctx context.Context, iro string, childIDs ...string) er
 				continue
 			}
 			removed++
-			if _, err := w.exec(ctx, `INSERT INTO revocation (iro, child_id, change_no) VALUES (?, ?, ?)`,
-				iro, child, w.next()); err != nil {
+			if _, err := w.exec(ctx, `INSERT INTO revocation (iro, child_id, change_no, revoked_at) VALUES (?, ?, ?, ?)`,
+				iro, child, w.next(), stamp(now)); err != nil {
 				return err
 			}
 		}

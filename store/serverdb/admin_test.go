@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iro-app/iro/internal/protocol"
 	"github.com/iro-app/iro/store/serverdb"
 	"github.com/iro-app/iro/store/serverdb/serverdbtest"
 )
@@ -176,7 +177,7 @@ func TestAuditIsAppendOnly(t *testing.T) {
 			op("o3", "nonsense", "x", "nonsense.create", 0, `{}`),
 		)
 		push(t, db, dev, op("o1", "child", "c1", "child.create", 0, `{"name":"Secret Name"}`))
-		if _, err := db.Changes(t.Context(), dev, 0, 0, time.Now()); err != nil {
+		if _, err := db.Changes(t.Context(), dev, protocol.ChangesQuery{}, 0, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 

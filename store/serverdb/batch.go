@@ -53,9 +53,13 @@ type batch struct {
 	// entities are the rows read or written so far; nil means the row is
 	// known not to be on the server.
 	entities map[entityKey]*entityRow
-	// allowed caches mayWrite by child: the allocation cannot change while
-	// the batch holds the counter lock.
-	allowed map[string]bool
+	// pos is where the server has the device, and now the push's clock:
+	// with access, what decides whether an op may touch a child.
+	pos position
+	now time.Time
+	// access caches each child's access by id: allocations cannot change
+	// while the batch holds the counter lock.
+	access map[string]access
 	// written are the entities the batch changed, in the order first
 	// changed, each with the change number of its last change.
 	written  []entityKey
@@ -63,17 +67,26 @@ type batch struct {
 	pending  []pendingResult
 }
 
-// startBatch prefetches what ops will read: their stored results, their
-// entities and the parents they name, and whether the device may write to
-// the children involved.
-func (w *writeTx) startBatch(ctx context.Context, dev Device, ops []protocol.Op) (*batch, error) {
+// startBatch checks that the device pushes from a position this database
+// gave it (else *NewEpochError), then prefetches what ops will read: their
+// stored results, their entities and the parents they name, and the access
+// to the children involved.
+func (w *writeTx) startBatch(ctx context.Context, dev Device, req protocol.PushRequest, now time.Time) (*batch, error) {
+	pos, err := w.position(ctx, dev.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := pos.check(req.Epoch, req.Cursor); err != nil {
+		return nil, err
+	}
 	b := &batch{
-		w: w, dev: dev,
+		w: w, dev: dev, pos: pos, now: now,
 		results:  map[string]*storedResult{},
 		entities: map[entityKey]*entityRow{},
-		allowed:  map[string]bool{},
+		access:   map[string]access{},
 		changeNo: map[entityKey]int64{},
 	}
+	ops := req.Ops
 	if err := b.fetchResults(ctx, ops); err != nil {
 		return nil, err
 	}
@@ -86,7 +99,7 @@ func (w *writeTx) startBatch(ctx context.Context, dev Device, ops []protocol.Op)
 			children = append(children, r.childID)
 		}
 	}
-	if err := b.fetchAllowed(ctx, children); err != nil {
+	if err := b.fetchAccess(ctx, children); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -196,25 +209,29 @@ func (b *batch) fetchEntities(ctx context.Context, keys []entityKey) error {
 	})
 }
 
-// fetchAllowed answers mayWrite for each of children, and for any child
-// taken out of the allocation since the device last pulled, at once.
-func (b *batch) fetchAllowed(ctx context.Context, children []string) error {
+// fetchAccess reads the access of each of children at once: the IRO's
+// allocation rows (change number 0 below) and revocations of them.
+func (b *batch) fetchAccess(ctx context.Context, children []string) error {
 	var keys [][]string
 	for _, c := range children {
-		if _, dup := b.allowed[c]; !dup && prefetchable(c) {
+		if _, dup := b.access[c]; !dup && prefetchable(c) {
 			keys = append(keys, []string{c})
-			b.allowed[c] = false // until the query finds it
+			b.access[c] = access{} // until the query finds it
 		}
 	}
 	return inChunks(keys, func(keys [][]string) error {
-		q, args := b.w.d.keyed("t.child_id", "allocation", "t.iro = ?", []any{b.dev.IRO}, []string{"child_id"}, keys)
-		q += ` UNION SELECT r.child_id FROM revocation r JOIN device d ON d.id = ? WHERE r.iro = ? AND r.change_no > d.pulled`
-		return b.w.each(ctx, q, append(args, b.dev.ID, b.dev.IRO), func(rows *sql.Rows) error {
-			var c string
-			if err := rows.Scan(&c); err != nil {
+		iro := []any{b.dev.IRO}
+		aq, args := b.w.d.keyed("t.child_id, 0, ''", "allocation", "t.iro = ?", iro, []string{"child_id"}, keys)
+		rq, rargs := b.w.d.keyed("t.child_id, t.change_no, t.revoked_at", "revocation", "t.iro = ?", iro, []string{"child_id"}, keys)
+		return b.w.each(ctx, aq+" UNION ALL "+rq, append(args, rargs...), func(rows *sql.Rows) error {
+			var c, at string
+			var no int64
+			if err := rows.Scan(&c, &no, &at); err != nil {
 				return err
 			}
-			b.allowed[c] = true
+			a := b.access[c]
+			a.note(no, at)
+			b.access[c] = a
 			return nil
 		})
 	})
@@ -313,17 +330,18 @@ func (b *batch) saveEntity(entity, id string, r entityRow) {
 	b.entities[k] = &r
 }
 
-// mayWrite is writeTx.mayWrite, answered once per child.
-func (b *batch) mayWrite(ctx context.Context, child string) (bool, error) {
-	if ok, known := b.allowed[child]; known {
-		return ok, nil
+// mayWrite is why op may not touch child (see access.refusal), or "".
+// Each child's access is read once per batch.
+func (b *batch) mayWrite(ctx context.Context, op protocol.Op, child string) (string, error) {
+	a, known := b.access[child]
+	if !known {
+		var err error
+		if a, err = b.w.access(ctx, b.dev.IRO, child); err != nil {
+			return "", err
+		}
+		b.access[child] = a
 	}
-	ok, err := b.w.mayWrite(ctx, b.dev, child)
-	if err != nil {
-		return false, err
-	}
-	b.allowed[child] = ok
-	return ok, nil
+	return a.refusal(op, b.pos, b.now), nil
 }
 
 // flush writes what the batch changed: each entity's last state under its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 )
 
 // Changes is one page of what changed in dev's IRO's allocation after
-// change number since, read in one snapshot (see the package comment):
+// change number q.Since, read in one snapshot (see the package comment):
 //
 //   - the stream: records of allocated children with since < change_no ≤
 //     the counter, oldest change first, at most limit of them;
@@ -20,17 +21,20 @@ import (
 //   - the children taken out of the allocation in (since, Cursor] and not
 //     given back since.
 //
-// limit ≤ 0 means protocol.MaxPullPage. A since beyond the counter means the
-// server's data was reset, so the device starts again from 0.
-func (db *DB) Changes(ctx context.Context, dev Device, since int64, limit int, now time.Time) (protocol.ChangesResponse, error) {
+// limit ≤ 0 means protocol.MaxPullPage. An epoch or a since this database
+// never gave the device is *NewEpochError: it was restored from a backup,
+// and the device must start again. The cursor handed out is remembered as
+// the device's, and what the device says it has purged is recorded
+// (acknowledgePurges).
+func (db *DB) Changes(ctx context.Context, dev Device, q protocol.ChangesQuery, limit int, now time.Time) (protocol.ChangesResponse, error) {
 	if limit <= 0 || limit > protocol.MaxPullPage {
 		limit = protocol.MaxPullPage
 	}
-	if since < 0 {
-		since = 0
-	}
-	resp, err := db.changes(ctx, dev.IRO, since, limit)
-	if err != nil {
+	since := q.Since
+	resp, err := db.changes(ctx, dev, q, limit)
+	if moved, ok := errors.AsType[*NewEpochError](err); ok {
+		return protocol.ChangesResponse{}, moved
+	} else if err != nil {
 		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
 	}
 	// The audit row is written after the read transaction: it must not make
@@ -40,14 +44,17 @@ func (db *DB) Changes(ctx context.Context, dev Device, since int64, limit int, n
 	if err := h.audit(ctx, now, dev.ID, dev.IRO, "pull", detail); err != nil {
 		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
 	}
-	// Asking from since means the device saved everything up to since.
-	if _, err := h.exec(ctx, `UPDATE device SET pulled = ? WHERE id = ? AND pulled < ?`, since, dev.ID, since); err != nil {
+	// Before the reply goes: a device may hold any cursor it was sent.
+	if _, err := h.exec(ctx, `UPDATE device SET issued = ? WHERE id = ? AND issued < ?`, resp.Cursor, dev.ID, resp.Cursor); err != nil {
+		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
+	}
+	if err := h.acknowledgePurges(ctx, dev, since, q.Waiting); err != nil {
 		return protocol.ChangesResponse{}, fmt.Errorf("serverdb: changes: %w", err)
 	}
 	return resp, nil
 }
 
-func (db *DB) changes(ctx context.Context, iro string, since int64, limit int) (protocol.ChangesResponse, error) {
+func (db *DB) changes(ctx context.Context, dev Device, q protocol.ChangesQuery, limit int) (protocol.ChangesResponse, error) {
 	// REPEATABLE READ: the counter and every query below see one snapshot.
 	// SQLite ignores the level; its read transaction is a snapshot anyway.
 	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -56,16 +63,21 @@ func (db *DB) changes(ctx context.Context, iro string, since int64, limit int) (
 	}
 	defer func() { _ = tx.Rollback() }()
 	h := handle{tx, db.d}
+	iro, since := dev.IRO, q.Since
 
+	pos, err := h.position(ctx, dev.ID)
+	if err != nil {
+		return protocol.ChangesResponse{}, err
+	}
+	if err := pos.check(q.Epoch, since); err != nil {
+		return protocol.ChangesResponse{}, err
+	}
 	var hi int64
 	if err := h.queryRow(ctx, `SELECT n FROM counter WHERE id = 1`).Scan(&hi); err != nil {
 		return protocol.ChangesResponse{}, err
 	}
-	if since > hi {
-		since = 0
-	}
 
-	resp := protocol.ChangesResponse{Entities: []protocol.Entity{}}
+	resp := protocol.ChangesResponse{Entities: []protocol.Entity{}, Epoch: pos.epoch}
 	// Each change_no belongs to one row (a row keeps only its latest), so
 	// paging on it neither repeats nor skips a row.
 	stream, lastNo, err := h.entities(ctx, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no

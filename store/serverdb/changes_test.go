@@ -1,6 +1,7 @@
 package serverdb_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,14 +55,14 @@ func TestChangesPaging(t *testing.T) {
 		}
 
 		t.Run("a page says where the next one starts", func(t *testing.T) {
-			page, err := db.Changes(t.Context(), ann, 0, 5, time.Now())
+			page, err := db.Changes(t.Context(), ann, protocol.ChangesQuery{}, 5, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !page.More || len(page.Entities) != 5 {
 				t.Fatalf("%+v", page)
 			}
-			next, err := db.Changes(t.Context(), ann, page.Cursor, 5, time.Now())
+			next, err := db.Changes(t.Context(), ann, protocol.ChangesQuery{Since: page.Cursor}, 5, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,16 +77,30 @@ func TestChangesPaging(t *testing.T) {
 
 		t.Run("nothing new", func(t *testing.T) {
 			all := pullAll(t, db, ann, 0, 0)
-			again, err := db.Changes(t.Context(), ann, all.cursor, 0, time.Now())
+			again, err := db.Changes(t.Context(), ann, protocol.ChangesQuery{Since: all.cursor}, 0, time.Now())
 			if err != nil || len(again.Entities) != 0 || again.More || again.Cursor != all.cursor || again.Entities == nil {
 				t.Fatalf("%+v, %v", again, err)
 			}
 		})
 
-		t.Run("a cursor from before a reset starts again", func(t *testing.T) {
-			got := pullAll(t, db, ann, 1_000_000, 0)
-			if len(got.entities) != 22 {
-				t.Fatalf("got %d records", len(got.entities))
+		t.Run("a cursor the server never handed out is a new epoch", func(t *testing.T) {
+			issued := pullAll(t, db, ann, 0, 0).cursor
+			epoch, err := db.Epoch(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []protocol.ChangesQuery{{Since: issued + 1}, {Since: 1_000_000}, {Since: 0, Epoch: "another"}} {
+				_, err := db.Changes(t.Context(), ann, q, 0, time.Now())
+				if moved, ok := errors.AsType[*serverdb.NewEpochError](err); !ok || moved.Epoch != epoch {
+					t.Errorf("%+v: %v, want a new epoch %s", q, err, epoch)
+				}
+			}
+			// bob was handed less than ann: ann's cursor is not his.
+			if _, err := db.Changes(t.Context(), bob, protocol.ChangesQuery{Since: issued}, 0, time.Now()); err == nil {
+				t.Error("bob may ask from a cursor only ann was handed")
+			}
+			if page, err := db.Changes(t.Context(), ann, protocol.ChangesQuery{Since: issued, Epoch: epoch}, 0, time.Now()); err != nil || page.Epoch != epoch {
+				t.Errorf("from where ann stands: %+v, %v", page, err)
 			}
 		})
 
@@ -230,12 +245,12 @@ func TestChangesConcurrentPushesSkipNothing(t *testing.T) {
 						id := fmt.Sprintf("w%d-b%d-%d", w, b, i)
 						ops = append(ops, op(id, "monitoring", id, "monitoring.create", 0, `{"child_id":"c"}`))
 					}
-					rs, err := db.Push(t.Context(), dev, ops, time.Now())
+					resp, err := db.Push(t.Context(), dev, protocol.PushRequest{Ops: ops}, time.Now())
 					if err != nil {
 						errs <- err
 						return
 					}
-					for _, r := range rs {
+					for _, r := range resp.Results {
 						if r.Status != protocol.Applied {
 							errs <- fmt.Errorf("%+v", r)
 							return
@@ -256,7 +271,7 @@ func TestChangesConcurrentPushesSkipNothing(t *testing.T) {
 					return
 				default:
 				}
-				page, err := db.Changes(t.Context(), puller, cursor, 7, time.Now())
+				page, err := db.Changes(t.Context(), puller, protocol.ChangesQuery{Since: cursor}, 7, time.Now())
 				if err != nil {
 					errs <- err
 					return

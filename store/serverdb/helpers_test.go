@@ -48,14 +48,14 @@ func op(id, entity, entityID, name string, base int64, payload string) protocol.
 
 func push(t *testing.T, db *serverdb.DB, dev serverdb.Device, ops ...protocol.Op) []protocol.Result {
 	t.Helper()
-	res, err := db.Push(t.Context(), dev, ops, t0)
+	res, err := db.Push(t.Context(), dev, protocol.PushRequest{Ops: ops}, t0)
 	if err != nil {
 		t.Fatalf("push: %v", err)
 	}
-	if len(res) != len(ops) {
-		t.Fatalf("push: %d results for %d ops", len(res), len(ops))
+	if len(res.Results) != len(ops) {
+		t.Fatalf("push: %d results for %d ops", len(res.Results), len(ops))
 	}
-	return res
+	return res.Results
 }
 
 // pushOne pushes one op and returns its result.
@@ -79,7 +79,7 @@ func pullAll(t *testing.T, db *serverdb.DB, dev serverdb.Device, since int64, li
 	t.Helper()
 	p := pulled{entities: map[string]protocol.Entity{}, cursor: since}
 	for {
-		page, err := db.Changes(t.Context(), dev, p.cursor, limit, time.Now())
+		page, err := db.Changes(t.Context(), dev, protocol.ChangesQuery{Since: p.cursor}, limit, time.Now())
 		if err != nil {
 			t.Fatalf("changes since %d: %v", p.cursor, err)
 		}

@@ -55,16 +55,20 @@ type entityRow struct {
 }
 
 // Push applies a batch of ops from dev in one transaction, so a crash
-// leaves none or all of it, and returns one result per op, in order. An op
-// id the device used before with a different op fails the whole batch
-// with *OpReusedError.
-func (db *DB) Push(ctx context.Context, dev Device, ops []protocol.Op, now time.Time) ([]protocol.Result, error) {
+// leaves none or all of it, and returns one result per op, in order, with
+// the server's epoch. An op id the device used before with a different op
+// fails the whole batch with *OpReusedError; an epoch or cursor this
+// database never gave the device fails it with *NewEpochError.
+func (db *DB) Push(ctx context.Context, dev Device, req protocol.PushRequest, now time.Time) (protocol.PushResponse, error) {
 	var results []protocol.Result
+	var epoch string
+	ops := req.Ops
 	err := db.write(ctx, func(w *writeTx) error {
-		b, err := w.startBatch(ctx, dev, ops)
+		b, err := w.startBatch(ctx, dev, req, now)
 		if err != nil {
 			return err
 		}
+		epoch = b.pos.epoch
 		results = make([]protocol.Result, 0, len(ops))
 		count := map[protocol.Status]int{}
 		for _, op := range ops {
@@ -91,12 +95,16 @@ func (db *DB) Push(ctx context.Context, dev Device, ops []protocol.Op, now time.
 			len(ops), count[protocol.Applied], count[protocol.Duplicate], count[protocol.Conflict], count[protocol.Rejected]))
 	})
 	var reused *OpReusedError
-	if errors.As(err, &reused) {
-		return nil, reused
-	} else if err != nil {
-		return nil, fmt.Errorf("serverdb: push: %w", err)
+	var moved *NewEpochError
+	switch {
+	case errors.As(err, &reused):
+		return protocol.PushResponse{}, reused
+	case errors.As(err, &moved):
+		return protocol.PushResponse{}, moved
+	case err != nil:
+		return protocol.PushResponse{}, fmt.Errorf("serverdb: push: %w", err)
 	}
-	return results, nil
+	return protocol.PushResponse{Results: results, Epoch: epoch}, nil
 }
 
 // push answers one op: the stored result if the device sent it before,
@@ -229,10 +237,10 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 			return rejected("%s", reason), nil
 		}
 	}
-	if ok, err := b.mayWrite(ctx, child); err != nil {
+	if reason, err := b.mayWrite(ctx, op, child); err != nil {
 		return protocol.Result{}, err
-	} else if !ok {
-		return rejected("child not in your allocation"), nil
+	} else if reason != "" {
+		return rejected("%s", reason), nil
 	}
 
 	switch kind {
@@ -346,20 +354,6 @@ func (b *batch) childOfNew(ctx context.Context, op protocol.Op, payload map[stri
 		return parent.childID, "", nil
 	}
 	return "", fmt.Sprintf("%s %s names no child (child_id, review_id, recommendation_id or challenge_id)", op.Entity, op.EntityID), nil
-}
-
-// mayWrite: the child is in the IRO's allocation, or was taken out of it
-// after the device last pulled. Until the device has been told, what the
-// IRO wrote offline about the child is good work to keep, not an intrusion;
-// once told, the laptop pushes what it still holds and then purges it.
-func (w *writeTx) mayWrite(ctx context.Context, dev Device, child string) (bool, error) {
-	var n int
-	err := w.queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM allocation WHERE iro = ? AND child_id = ?) +
-		(SELECT COUNT(*) FROM revocation r JOIN device d ON d.id = ?
-			WHERE r.iro = ? AND r.child_id = ? AND r.change_no > d.pulled)`,
-		dev.IRO, child, dev.ID, dev.IRO, child).Scan(&n)
-	return n > 0, err
 }
 
 func (w *writeTx) entity(ctx context.Context, entity, id string) (entityRow, bool, error) {

@@ -153,11 +153,11 @@ func TestPushReusedWithinABatch(t *testing.T) {
 		allocate(t, db, "ann", "c1")
 		laptop := device(t, db, "ann", "laptop")
 		before := dump(t, db, dsn)
-		_, err := db.Push(t.Context(), laptop, []protocol.Op{
+		_, err := db.Push(t.Context(), laptop, protocol.PushRequest{Ops: []protocol.Op{
 			op("1", "child", "c1", "child.create", 0, `{"name":"Ada"}`),
 			op("2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
 			op("1", "child", "c1", "child.create", 0, `{"name":"Bea"}`),
-		}, t0)
+		}}, t0)
 		var reused *serverdb.OpReusedError
 		if !errors.As(err, &reused) || reused.OpID != "1" {
 			t.Fatalf("err = %v, want OpReusedError for op 1", err)

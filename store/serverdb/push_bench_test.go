@@ -42,11 +42,11 @@ func BenchmarkPushServer10000(b *testing.B) {
 			b.StartTimer()
 			for start := 0; start < len(ops); start += protocol.MaxBatchOps {
 				batch := ops[start:min(start+protocol.MaxBatchOps, len(ops))]
-				res, err := db.Push(b.Context(), dev, batch, t0)
+				res, err := db.Push(b.Context(), dev, protocol.PushRequest{Ops: batch}, t0)
 				if err != nil {
 					b.Fatal(err)
 				}
-				for _, r := range res {
+				for _, r := range res.Results {
 					if r.Status != protocol.Applied {
 						b.Fatalf("op %s: %+v", r.OpID, r)
 					}

@@ -193,11 +193,11 @@ func TestPushReusedOpIDFailsTheWholeBatch(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, err := db.Push(t.Context(), laptop, []protocol.Op{
+				_, err := db.Push(t.Context(), laptop, protocol.PushRequest{Ops: []protocol.Op{
 					op("2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
 					op("3", "child", "c1", "child.update", 1, `{"name":"Cat"}`),
 					tt.reuse,
-				}, t0)
+				}}, t0)
 				var reused *serverdb.OpReusedError
 				if !errors.As(err, &reused) || reused.OpID != "1" {
 					t.Fatalf("err = %v, want OpReusedError for op 1", err)

@@ -71,10 +71,12 @@ type DB struct {
 // otherwise the path of a SQLite file, created if missing — and brings its
 // schema up to date.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	d := sqliteDialect
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		d = postgresDialect
-	}
+	return open(ctx, dsn, schemaVersion)
+}
+
+// open is Open with the schema brought up to version only.
+func open(ctx context.Context, dsn string, version int) (*DB, error) {
+	d := dialectOf(dsn)
 	source := dsn
 	if d.name == "sqlite" {
 		var err error
@@ -88,12 +90,21 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	sqlDB.SetMaxOpenConns(d.maxConns)
 	db := &DB{sql: sqlDB, d: d}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, version); err != nil {
 		_ = sqlDB.Close()
 		// A PostgreSQL URL may hold a password: name the dialect, not the DSN.
 		return nil, fmt.Errorf("serverdb: opening the %s database: %w", d.name, err)
 	}
 	return db, nil
+}
+
+// dialectOf is PostgreSQL's for a postgres:// or postgresql:// URL, else
+// SQLite's.
+func dialectOf(dsn string) dialect {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return postgresDialect
+	}
+	return sqliteDialect
 }
 
 // Close closes the database.
@@ -255,13 +266,15 @@ func (h handle) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 var schemaFiles embed.FS
 
 // schemaVersion is the newest migration in schema/.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // migrate applies, in one transaction, each numbered schema file newer than
-// the database: NNNN.sql for both dialects, then NNNN.<dialect>.sql if
-// there is one. The files are idempotent too, so a half-remembered version
-// does no harm.
-func (db *DB) migrate(ctx context.Context) error {
+// the database up to version: NNNN.sql for both dialects, then
+// NNNN.<dialect>.sql if there is one. The version rows are written in the
+// same transaction, so a version is never half applied (0001's files are
+// idempotent as well). A database without an epoch gets its first (see
+// epoch.go).
+func (db *DB) migrate(ctx context.Context, version int) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -283,7 +296,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if current > schemaVersion {
 		return ErrSchemaTooNew
 	}
-	for v := current + 1; v <= schemaVersion; v++ {
+	for v := current + 1; v <= version; v++ {
 		for _, name := range []string{fmt.Sprintf("schema/%04d.sql", v), fmt.Sprintf("schema/%04d.%s.sql", v, db.d.name)} {
 			text, err := schemaFiles.ReadFile(name)
 			if errors.Is(err, os.ErrNotExist) {
@@ -299,6 +312,11 @@ func (db *DB) migrate(ctx context.Context) error {
 			}
 		}
 		if _, err := h.exec(ctx, `INSERT INTO schema_version (version) VALUES (?)`, v); err != nil {
+			return err
+		}
+	}
+	if version >= 2 {
+		if _, err := h.exec(ctx, `INSERT INTO server_epoch (id, epoch) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`, newEpoch()); err != nil {
 			return err
 		}
 	}
