@@ -166,6 +166,9 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 		if err := p.setAside(u.e, u.reason); err != nil {
 			return err
 		}
+		if err := p.settled(u.e, pullSetAside); err != nil {
+			return err
+		}
 	}
 	if entities, err = p.withParked(entities); err != nil {
 		return err
@@ -189,16 +192,8 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 			if o == pullApplied {
 				p.touched(e)
 			}
-			if p.anyParked {
-				if _, err := p.sql.exec("DELETE FROM sync_parked WHERE id = ?", parkedID(e)); err != nil {
-					return err
-				}
-			}
-			if p.anySetAside && o != pullSetAside {
-				// This version fits: the one set aside is out of date.
-				if _, err := p.sql.exec("DELETE FROM sync_set_aside WHERE id = ?", parkedID(e)); err != nil {
-					return err
-				}
+			if err := p.settled(e, o); err != nil {
+				return err
 			}
 		}
 		if len(retry) == len(entities) {
@@ -264,6 +259,23 @@ func (p *puller) count(o pullOutcome) {
 	case pullSetAside:
 		p.stats.SetAside++
 	}
+}
+
+// settled forgets what earlier pulls kept of a record this page settled
+// with outcome o: it is no longer parked, and if it fitted, the copy set
+// aside is out of date.
+func (p *puller) settled(e protocol.Entity, o pullOutcome) error {
+	if p.anyParked {
+		if _, err := p.sql.exec("DELETE FROM sync_parked WHERE id = ?", parkedID(e)); err != nil {
+			return err
+		}
+	}
+	if p.anySetAside && o != pullSetAside {
+		if _, err := p.sql.exec("DELETE FROM sync_set_aside WHERE id = ?", parkedID(e)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // applyOne applies one record inside a savepoint of its own: if the schema
@@ -892,18 +904,16 @@ func (p *puller) setAside(e protocol.Entity, reason string) error {
 		}
 	}
 	id := parkedID(e)
-	if _, err := p.sql.exec(`INSERT INTO sync_set_aside (id, entity, entity_id, child_id, server_version, record, reason, set_aside_at)
+	_, err = p.sql.exec(`INSERT INTO sync_set_aside (id, entity, entity_id, child_id, server_version, record, reason, set_aside_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET child_id = excluded.child_id,
 		server_version = excluded.server_version, record = excluded.record, reason = excluded.reason,
 		set_aside_at = excluded.set_aside_at`,
-		id, e.Entity, e.ID, childID, e.Version, tx.key.Seal(setAsideAAD(id), record), reason, tx.now); err != nil {
+		id, e.Entity, e.ID, childID, e.Version, tx.key.Seal(setAsideAAD(id), record), reason, tx.now)
+	if err != nil {
 		return err
 	}
 	p.anySetAside = true
-	if p.anyParked {
-		_, err = p.sql.exec("DELETE FROM sync_parked WHERE id = ?", id)
-	}
-	return err
+	return nil
 }
 
 // purge removes a child the server revoked, with everything under it (the
