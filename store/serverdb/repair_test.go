@@ -88,7 +88,9 @@ func TestRepairRecord(t *testing.T) {
 			t.Error("SetField took a value that is not JSON")
 		}
 		for name, repair := range map[string]func() (serverdb.Repaired, error){
-			"set":    func() (serverdb.Repaired, error) { return db.SetField(ctx, "child", "no-such-child", "x", json.RawMessage(`1`), t0) },
+			"set": func() (serverdb.Repaired, error) {
+				return db.SetField(ctx, "child", "no-such-child", "x", json.RawMessage(`1`), t0)
+			},
 			"delete": func() (serverdb.Repaired, error) { return db.DeleteRecord(ctx, "review", "no-such-review", t0) },
 		} {
 			if _, err := repair(); !errors.Is(err, serverdb.ErrNotFound) {
