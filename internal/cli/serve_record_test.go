@@ -140,7 +140,7 @@ func TestServeRecordRepairsWhatLaptopsSetAside(t *testing.T) {
 		}
 		code, out, _ = runIRO(t, "serve", "record", "show", "--entity", "child", "--id", kid, "--json", "--db", dsn)
 		var lastName string
-		if json.Unmarshal([]byte(out), &shown) != nil || json.Unmarshal(shown.Fields["last_name"], &lastName) != nil ||
+		if code != cli.ExitOK || json.Unmarshal([]byte(out), &shown) != nil || json.Unmarshal(shown.Fields["last_name"], &lastName) != nil ||
 			lastName != "Lovelace\u202e\u009b2J" ||
 			!strings.Contains(out, `Lovelace\u202e\u009b2J`) || sanitize.Text(out) != out {
 			t.Errorf("serve record show --json of a hostile value (escaped, not dropped): %q", out)
