@@ -216,8 +216,8 @@ func TestAuditMigrateFromVersion3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 0005 and 0006 undone too, so that they all run again.
-	for _, q := range []string{"DROP TRIGGER outbox_pulled_to", "ALTER TABLE outbox DROP COLUMN pulled_to",
+	// 0005 to 0007 undone too, so that they all run again.
+	for _, q := range []string{"DROP TABLE sync_set_aside", "DROP TRIGGER outbox_pulled_to", "ALTER TABLE outbox DROP COLUMN pulled_to",
 		"ALTER TABLE outbox DROP COLUMN resent", "DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete", "DROP TABLE audit",
 		"DROP TABLE sync_state", "DROP TABLE sync_entity", "DROP TABLE sync_conflict", "DROP TABLE sync_revoked",
 		"DROP TABLE sync_parked", "ALTER TABLE outbox DROP COLUMN sent_at", "ALTER TABLE outbox DROP COLUMN reason",

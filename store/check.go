@@ -65,6 +65,7 @@ var sealedTables = []sealedTable{
 	{"sync_state", "id", []string{"token"}},
 	{"sync_conflict", "uid", []string{"local", "server"}},
 	{"sync_parked", "id", []string{"record"}},
+	{"sync_set_aside", "id", []string{"record"}},
 }
 
 // unsealedBlobColumns are the BLOB columns that are not sealed values: the
@@ -75,7 +76,7 @@ var unsealedBlobColumns = []string{"key_material.salt", "key_material.wrapped_ke
 // localTables hold this laptop's own state and are never synced, so no
 // outbox op may name them.
 var localTables = []string{"settings", "key_material", "holiday", "outbox", "audit",
-	"sync_state", "sync_entity", "sync_conflict", "sync_revoked", "sync_parked"}
+	"sync_state", "sync_entity", "sync_conflict", "sync_revoked", "sync_parked", "sync_set_aside"}
 
 // outboxStates are the states the outbox CHECK allows.
 var outboxStates = []string{"pending", "acked", "rejected"}

@@ -149,8 +149,9 @@ func newCheckFixture(t *testing.T) checkFixture {
 		t.Fatal(err)
 	}
 	// Sync: an enrolment, a conflict the server left on the challenge's
-	// op (the newest: the first op must stay pending for the damage cases)
-	// and a pulled section parked for want of its review.
+	// op (the newest: the first op must stay pending for the damage cases),
+	// a pulled section parked for want of its review and a pulled review
+	// set aside for a kind this laptop does not know.
 	if err := db.SaveEnrolment(ctx, "https://iro.example.test", "device-1", "iro-1", "token-Quillwort"); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,9 @@ func newCheckFixture(t *testing.T) checkFixture {
 	orphan := protocol.Entity{Entity: "section", ID: "01900000-0000-7000-8000-00000000a001", ChildID: c.ID, Version: 1,
 		Fields: map[string]json.RawMessage{"review_id": json.RawMessage(`"no-such-review"`), "position": json.RawMessage(`0`),
 			"title": json.RawMessage(`"Later"`), "notes": json.RawMessage(`""`)}}
-	if _, err := db.ApplyChanges(ctx, protocol.ChangesResponse{Cursor: 1, Entities: []protocol.Entity{orphan}}); err != nil {
+	odd := protocol.Entity{Entity: "review", ID: "01900000-0000-7000-8000-00000000a002", ChildID: c.ID, Version: 1,
+		Fields: map[string]json.RawMessage{"child_id": json.RawMessage(`"` + c.ID + `"`), "kind": json.RawMessage(`"weekly"`)}}
+	if _, err := db.ApplyChanges(ctx, protocol.ChangesResponse{Cursor: 1, Entities: []protocol.Entity{orphan, odd}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, st := range sealedTables {

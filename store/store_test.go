@@ -103,7 +103,7 @@ func TestOpenCreatesSchema(t *testing.T) {
 			rows.Close()
 			want := []string{"attendee", "audit", "challenge", "challenge_step", "checklist_item", "child", "consultation", "cp_plan",
 				"document", "episode", "holiday", "key_material", "meeting", "monitoring", "outbox", "progress", "recommendation",
-				"review", "section", "settings", "sync_conflict", "sync_entity", "sync_parked", "sync_revoked", "sync_state"}
+				"review", "section", "settings", "sync_conflict", "sync_entity", "sync_parked", "sync_revoked", "sync_set_aside", "sync_state"}
 			if !slices.Equal(tables, want) {
 				t.Errorf("tables = %v, want %v", tables, want)
 			}

@@ -110,8 +110,9 @@ func (db *DB) SaveEnrolment(ctx context.Context, server, deviceID, iro, token st
 // the new epoch; the server versions of records are forgotten, so the
 // resent go out against base 0 and a field another device changed on the
 // restored server comes back as a conflict rather than being overwritten;
-// records parked for a parent are dropped (the pull from 0 sends them
-// again); and pulling starts again from cursor 0. Nothing pulled ever
+// records parked for a parent or set aside are dropped (the pull from 0
+// sends them again, as the restored server has them); and pulling starts
+// again from cursor 0. Nothing pulled ever
 // overwrites a record with pending ops, so the IRO's work stands. It is
 // audited, with counts only.
 func (db *DB) StartEpoch(ctx context.Context, epoch string) error {
@@ -129,7 +130,7 @@ func (db *DB) StartEpoch(ctx context.Context, epoch string) error {
 				return err
 			}
 			for _, q := range []string{"UPDATE outbox SET pulled_to = 0 WHERE state = 'pending'",
-				"DELETE FROM sync_entity", "DELETE FROM sync_parked"} {
+				"DELETE FROM sync_entity", "DELETE FROM sync_parked", "DELETE FROM sync_set_aside"} {
 				if _, err := tx.tx.ExecContext(tx.ctx, q); err != nil {
 					return err
 				}
@@ -190,11 +191,12 @@ func (db *DB) RecordSync(ctx context.Context, at time.Time, syncErr string) erro
 }
 
 // SyncCounts is what the footer and the sync screen show without the key.
+// SetAside counts the pulled records this laptop could not store.
 type SyncCounts struct {
-	Pending, Conflicts, Rejected int
-	LastSync                     time.Time
-	LastError                    string
-	Enrolled                     bool
+	Pending, Conflicts, Rejected, SetAside int
+	LastSync                               time.Time
+	LastError                              string
+	Enrolled                               bool
 }
 
 const syncCountsQuery = `SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),
@@ -209,7 +211,8 @@ func (db *DB) SyncCounts(ctx context.Context) (SyncCounts, error) {
 		return c, fmt.Errorf("store: begin read: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := tx.QueryRowContext(ctx, syncCountsQuery).Scan(&c.Pending, &c.Conflicts, &c.Rejected); err != nil {
+	if err := tx.QueryRowContext(ctx, syncCountsQuery+", (SELECT count(*) FROM sync_set_aside)").
+		Scan(&c.Pending, &c.Conflicts, &c.Rejected, &c.SetAside); err != nil {
 		return SyncCounts{}, fmt.Errorf("store: count sync work: %w", err)
 	}
 	err = tx.QueryRowContext(ctx, "SELECT last_sync, last_error FROM sync_state WHERE id = ?", syncStateRow).
@@ -221,6 +224,36 @@ func (db *DB) SyncCounts(ctx context.Context) (SyncCounts, error) {
 		return SyncCounts{}, fmt.Errorf("store: read the sync state: %w", err)
 	}
 	return c, nil
+}
+
+// SetAsideRecord is a pulled record this laptop could not store: which
+// record, whose, the server's version of it, why (in plain words, naming
+// fields but no values) and when. The record itself stays sealed.
+type SetAsideRecord struct {
+	Entity, ID, ChildID string
+	Version             int64
+	Reason              string
+	At                  time.Time
+}
+
+// SetAsideRecords lists the records set aside, oldest first. It reads
+// plaintext columns only, so it works while locked.
+func (db *DB) SetAsideRecords(ctx context.Context) ([]SetAsideRecord, error) {
+	var out []SetAsideRecord
+	rows, err := db.sql.QueryContext(ctx, `SELECT entity, entity_id, child_id, server_version, reason, set_aside_at
+		FROM sync_set_aside ORDER BY set_aside_at, id`)
+	err = eachRow(rows, err, func(rows *sql.Rows) error {
+		var r SetAsideRecord
+		if err := rows.Scan(&r.Entity, &r.ID, &r.ChildID, &r.Version, &r.Reason, nullTimestamp{&r.At}); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list the records set aside: %w", err)
+	}
+	return out, nil
 }
 
 // updateSyncState sets columns of the one sync_state row; without the row

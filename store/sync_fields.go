@@ -32,10 +32,11 @@ type syncTable struct {
 }
 
 type syncColumn struct {
-	name    string
-	typ     string // TEXT, INTEGER, REAL or BLOB
-	notNull bool
-	sealed  bool
+	name       string
+	typ        string // TEXT, INTEGER, REAL or BLOB
+	notNull    bool
+	hasDefault bool // an insert that leaves it out gets its default
+	sealed     bool
 }
 
 // loadSyncTables reads the columns of every syncable table from the schema,
@@ -63,12 +64,12 @@ func loadSyncTable(tx *Tx, name string) (*syncTable, error) {
 		}
 	}
 	t := &syncTable{name: name, columns: map[string]syncColumn{}}
-	err := each(tx.ctx, tx.tx, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)", []any{name}, func(rows *sql.Rows) error {
+	err := each(tx.ctx, tx.tx, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk FROM pragma_table_info(?)", []any{name}, func(rows *sql.Rows) error {
 		var (
 			c  syncColumn
 			pk int
 		)
-		if err := rows.Scan(&c.name, &c.typ, &c.notNull, &pk); err != nil {
+		if err := rows.Scan(&c.name, &c.typ, &c.notNull, &c.hasDefault, &pk); err != nil {
 			return err
 		}
 		c.sealed = slices.Contains(sealed, c.name)
@@ -110,11 +111,12 @@ func (t *syncTable) field(name string) (syncColumn, bool) {
 // or 0. A sealed column gets the plaintext the write path seals, which for
 // every sealed column is a string (child.dob's date is sealed as its
 // YYYY-MM-DD text, which is also its JSON): value returns it as a string,
-// to be sealed under the row's id.
+// to be sealed under the row's id. A value no column can hold (an object,
+// a list; null where the column needs one) is unstorable, in words.
 func (c syncColumn) value(raw json.RawMessage) (any, error) {
 	v, err := decodeJSON(raw)
 	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", c.name, err)
+		return nil, refuse("its %s cannot be read", c.name)
 	}
 	if c.sealed {
 		switch x := v.(type) {
@@ -127,10 +129,13 @@ func (c syncColumn) value(raw json.RawMessage) (any, error) {
 		case bool:
 			return strconv.FormatBool(x), nil
 		}
-		return nil, fmt.Errorf("field %s: a JSON %s cannot be stored in a column", c.name, jsonKind(v))
+		return nil, notOneValue(c.name, v)
 	}
 	switch x := v.(type) {
 	case nil:
+		if c.notNull {
+			return nil, refuse("its %s is empty, which this laptop does not allow", c.name)
+		}
 		return nil, nil
 	case string:
 		if x == "" && !c.notNull {
@@ -143,7 +148,7 @@ func (c syncColumn) value(raw json.RawMessage) (any, error) {
 		}
 		f, err := x.Float64()
 		if err != nil {
-			return nil, fmt.Errorf("field %s: %w", c.name, err)
+			return nil, refuse("its %s is a number too large for this laptop", c.name)
 		}
 		if f == math.Trunc(f) && math.Abs(f) < 1<<63 {
 			return int64(f), nil
@@ -155,7 +160,7 @@ func (c syncColumn) value(raw json.RawMessage) (any, error) {
 		}
 		return int64(0), nil
 	}
-	return nil, fmt.Errorf("field %s: a JSON %s cannot be stored in a column", c.name, jsonKind(v))
+	return nil, notOneValue(c.name, v)
 }
 
 func decodeJSON(raw json.RawMessage) (any, error) {
@@ -171,11 +176,13 @@ func decodeJSON(raw json.RawMessage) (any, error) {
 	return v, nil
 }
 
-func jsonKind(v any) string {
+// notOneValue refuses a field holding a JSON object or array where one
+// value belongs.
+func notOneValue(field string, v any) error {
 	if _, ok := v.([]any); ok {
-		return "array"
+		return refuse("its %s holds a list where one value belongs", field)
 	}
-	return "object"
+	return refuse("its %s holds a group of values where one value belongs", field)
 }
 
 // jsonEqual reports whether two JSON values are the same value, whatever

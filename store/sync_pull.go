@@ -24,12 +24,23 @@ import (
 // Deleted: rows deleted; Kept: records held back, wholly or in part, for
 // this laptop's pending ops or open conflicts, or parked until their parent
 // arrives; Skipped: records of kinds this iro does not know; Purged:
-// revoked children removed.
-type PullStats struct{ Applied, Deleted, Kept, Skipped, Purged int }
+// revoked children removed; SetAside: records this laptop cannot store,
+// kept aside with the reason (SetAsideRecords).
+type PullStats struct{ Applied, Deleted, Kept, Skipped, Purged, SetAside int }
 
 // ApplyChanges applies one page of GET /v1/changes and saves its cursor, in
 // one transaction: if anything fails, nothing of the page is kept and the
 // cursor does not move, so the page comes again.
+//
+// A record this laptop cannot store (a field holding a JSON object, a
+// create without a required field, a value the schema refuses) does not
+// fail the page: that would stop every later pull, revocations included.
+// Each record is applied inside its own savepoint; one the schema refuses
+// is rolled back alone and set aside, sealed, with the reason in plain
+// words, and the rest of the page goes on. A later page's version of it
+// that fits replaces it; one that does not replaces the set-aside copy.
+// Anything else that fails (the disk, the context, the key) still fails
+// the whole page.
 //
 // Records are applied parents first. A record with pending ops is never
 // overwritten: its fields that no pending op (and no open conflict) names
@@ -81,7 +92,7 @@ type puller struct {
 
 	// What the database held when the page started; each saves a query per
 	// record when there is nothing of its kind, the usual case.
-	anyPending, anyConflicts, anyParked, anyRevoked bool
+	anyPending, anyConflicts, anyParked, anyRevoked, anySetAside bool
 }
 
 // pullOutcome is what applying one record came to.
@@ -94,7 +105,19 @@ const (
 	pullKept
 	pullSkipped
 	pullParkable // its parent is missing or it collides with a local row: retry, then park
+	pullSetAside // this laptop cannot store it: set aside (setAside)
 )
+
+// unstorable is a record this laptop cannot store, whatever else it holds:
+// the schema refuses it. reason says why in plain words, naming fields but
+// never their values, fit to show the IRO.
+type unstorable struct{ reason string }
+
+func (e *unstorable) Error() string { return e.reason }
+
+func refuse(format string, args ...any) error {
+	return &unstorable{reason: fmt.Sprintf(format, args...)}
+}
 
 func (p *puller) apply(page protocol.ChangesResponse) error {
 	tx := p.tx
@@ -103,8 +126,9 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 		return err
 	}
 	if err := tx.tx.QueryRowContext(tx.ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending'),
-		EXISTS (SELECT 1 FROM sync_conflict), EXISTS (SELECT 1 FROM sync_parked), EXISTS (SELECT 1 FROM sync_revoked)`).
-		Scan(&p.anyPending, &p.anyConflicts, &p.anyParked, &p.anyRevoked); err != nil {
+		EXISTS (SELECT 1 FROM sync_conflict), EXISTS (SELECT 1 FROM sync_parked), EXISTS (SELECT 1 FROM sync_revoked),
+		EXISTS (SELECT 1 FROM sync_set_aside)`).
+		Scan(&p.anyPending, &p.anyConflicts, &p.anyParked, &p.anyRevoked, &p.anySetAside); err != nil {
 		return err
 	}
 
@@ -137,9 +161,14 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 		}
 	}
 
-	entities, err := withRaisedSteps(page.Entities)
-	if err != nil {
-		return err
+	entities, unreadable := withRaisedSteps(page.Entities)
+	for _, u := range unreadable {
+		if err := p.setAside(u.e, u.reason); err != nil {
+			return err
+		}
+		if err := p.settled(u.e, pullSetAside); err != nil {
+			return err
+		}
 	}
 	if entities, err = p.withParked(entities); err != nil {
 		return err
@@ -151,7 +180,7 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 	for len(entities) > 0 {
 		var retry []protocol.Entity
 		for _, e := range entities {
-			o, err := p.applyEntity(e)
+			o, err := p.applyOne(e)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", e.Entity, e.ID, err)
 			}
@@ -163,10 +192,8 @@ func (p *puller) apply(page protocol.ChangesResponse) error {
 			if o == pullApplied {
 				p.touched(e)
 			}
-			if p.anyParked {
-				if _, err := p.sql.exec("DELETE FROM sync_parked WHERE id = ?", parkedID(e)); err != nil {
-					return err
-				}
+			if err := p.settled(e, o); err != nil {
+				return err
 			}
 		}
 		if len(retry) == len(entities) {
@@ -229,7 +256,56 @@ func (p *puller) count(o pullOutcome) {
 		p.stats.Kept++
 	case pullSkipped:
 		p.stats.Skipped++
+	case pullSetAside:
+		p.stats.SetAside++
 	}
+}
+
+// settled forgets what earlier pulls kept of a record this page settled
+// with outcome o: it is no longer parked, and if it fitted, the copy set
+// aside is out of date.
+func (p *puller) settled(e protocol.Entity, o pullOutcome) error {
+	if p.anyParked {
+		if _, err := p.sql.exec("DELETE FROM sync_parked WHERE id = ?", parkedID(e)); err != nil {
+			return err
+		}
+	}
+	if p.anySetAside && o != pullSetAside {
+		if _, err := p.sql.exec("DELETE FROM sync_set_aside WHERE id = ?", parkedID(e)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyOne applies one record inside a savepoint of its own: if the schema
+// refuses it, what it wrote is rolled back and it is set aside; any other
+// failure is the page's. A parkable record is rolled back too, though it
+// has written nothing (applyEntity), so that nothing can depend on that.
+func (p *puller) applyOne(e protocol.Entity) (pullOutcome, error) {
+	if _, err := p.sql.exec("SAVEPOINT pull_record"); err != nil {
+		return 0, err
+	}
+	o, err := p.applyEntity(e)
+	var refused *unstorable
+	switch {
+	case errors.As(err, &refused):
+	case err != nil:
+		return 0, err // the transaction is rolled back as a whole
+	case o != pullParkable:
+		_, err := p.sql.exec("RELEASE pull_record")
+		return o, err
+	}
+	if _, err := p.sql.exec("ROLLBACK TO pull_record"); err != nil {
+		return 0, err
+	}
+	if _, err := p.sql.exec("RELEASE pull_record"); err != nil {
+		return 0, err
+	}
+	if refused == nil {
+		return o, nil
+	}
+	return pullSetAside, p.setAside(e, refused.reason)
 }
 
 // sortParentsFirst orders records by kind as syncOrder lists them, unknown
@@ -264,7 +340,7 @@ func (p *puller) applyEntity(e protocol.Entity) (pullOutcome, error) {
 		return pullSkipped, nil
 	}
 	if e.ID == "" {
-		return 0, errors.New("the record has no id")
+		return 0, refuse("it has no id")
 	}
 	pending, hasPending, err := p.pendingFields(e)
 	if err != nil {
@@ -460,9 +536,14 @@ func (p *puller) insert(t *syncTable, e protocol.Entity) (pullOutcome, error) {
 		args = append(args, tx.now)
 	}
 	for _, name := range t.order {
-		if c := t.columns[name]; c.sealed && !set[name] {
+		c := t.columns[name]
+		switch _, data := t.field(name); {
+		case set[name] || !data || name == "created_at":
+		case c.sealed:
 			cols = append(cols, name)
 			args = append(args, tx.arg(t, c, e.ID, ""))
+		case c.notNull && !c.hasDefault:
+			return 0, refuse("it has no %s, which this laptop needs", name)
 		}
 	}
 	for i := range cols {
@@ -474,7 +555,7 @@ func (p *puller) insert(t *syncTable, e protocol.Entity) (pullOutcome, error) {
 		return pullParkable, nil
 	}
 	if err != nil {
-		return 0, err
+		return 0, refusal(err, t)
 	}
 	return pullApplied, nil
 }
@@ -523,7 +604,7 @@ func (p *puller) update(t *syncTable, e protocol.Entity, current map[string]any,
 			return pullParkable, nil
 		}
 		if err != nil {
-			return 0, err
+			return 0, refusal(err, t)
 		}
 		o = pullApplied
 	}
@@ -542,6 +623,52 @@ func parkableError(err error) bool {
 		return true
 	}
 	return false
+}
+
+// refusal is err in plain words if it is the schema refusing a record's
+// values, which no retry can change (see unstorable), else err. SQLite's
+// own message quotes SQL, so it is only searched for the column it names.
+func refusal(err error, t *syncTable) error {
+	var what string
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		what = "is not a value this laptop accepts"
+	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		what = "is empty, which this laptop does not allow"
+	case sqlite3.SQLITE_CONSTRAINT_DATATYPE, sqlite3.SQLITE_MISMATCH:
+		what = "is the wrong kind of value"
+	case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+		return refuse("this laptop's rules for a %s refuse it", t.name)
+	default:
+		return err
+	}
+	if f := t.columnNamedIn(err.Error()); f != "" {
+		return refuse("its %s %s", f, what)
+	}
+	return refuse("one of its values %s", what)
+}
+
+// columnNamedIn is the first data column (in table order) that msg names
+// as a whole word, or "".
+func (t *syncTable) columnNamedIn(msg string) string {
+	word := func(b byte) bool { return b == '_' || 'a' <= b && b <= 'z' || '0' <= b && b <= '9' }
+	for _, name := range t.order {
+		if _, ok := t.field(name); !ok {
+			continue
+		}
+		for i := strings.Index(msg, name); i >= 0; {
+			end := i + len(name)
+			if (i == 0 || !word(msg[i-1])) && (end == len(msg) || !word(msg[end])) {
+				return name
+			}
+			next := strings.Index(msg[i+1:], name)
+			if next < 0 {
+				break
+			}
+			i += 1 + next
+		}
+	}
+	return ""
 }
 
 // refreshConflicts gives the record's open conflicts the server's latest
@@ -579,40 +706,63 @@ func (p *puller) refreshConflicts(e protocol.Entity) error {
 	return nil
 }
 
+// unreadable is a record set aside before it is applied, and why.
+type unreadable struct {
+	e      protocol.Entity
+	reason string
+}
+
 // withRaisedSteps adds the steps a challenge.raise op carried (its
 // "steps" field: the server keeps an op's payload as the record's fields)
 // as challenge_step records of their own, which is how this laptop stores
-// them. A step the page also sends on its own is taken from there.
-func withRaisedSteps(page []protocol.Entity) ([]protocol.Entity, error) {
-	out := slices.Clone(page)
+// them. A step the page also sends on its own is taken from there. A
+// challenge whose steps cannot be read is left out, with the reason, to be
+// set aside: raised without them it would lose its history.
+func withRaisedSteps(page []protocol.Entity) ([]protocol.Entity, []unreadable) {
+	out := make([]protocol.Entity, 0, len(page))
+	var bad []unreadable
 	sent := map[string]bool{}
 	for _, e := range page {
 		if e.Entity == "challenge_step" {
 			sent[e.ID] = true
 		}
 	}
+	var added []protocol.Entity
 	for _, e := range page {
-		raw, ok := e.Fields["steps"]
-		if e.Entity != "challenge" || e.Deleted || !ok {
+		steps, reason := raisedSteps(e, sent)
+		if reason != "" {
+			bad = append(bad, unreadable{e, reason})
 			continue
 		}
-		var steps []map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &steps); err != nil {
-			return nil, fmt.Errorf("challenge %s: its steps: %w", e.ID, err)
-		}
-		for i, fields := range steps {
-			var id string
-			if err := json.Unmarshal(fields["id"], &id); err != nil || id == "" {
-				return nil, fmt.Errorf("challenge %s: step %d has no id", e.ID, i+1)
-			}
-			if sent[id] {
-				continue
-			}
-			delete(fields, "id")
-			out = append(out, protocol.Entity{Entity: "challenge_step", ID: id, ChildID: e.ChildID, Version: e.Version, Fields: fields})
-		}
+		out = append(out, e)
+		added = append(added, steps...)
 	}
-	return out, nil
+	return append(out, added...), bad
+}
+
+// raisedSteps are the steps e carries as records, leaving out those in
+// sent; reason is why they cannot be read.
+func raisedSteps(e protocol.Entity, sent map[string]bool) (out []protocol.Entity, reason string) {
+	raw, ok := e.Fields["steps"]
+	if e.Entity != "challenge" || e.Deleted || !ok {
+		return nil, ""
+	}
+	var steps []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &steps); err != nil {
+		return nil, "its steps are not a list of steps"
+	}
+	for i, fields := range steps {
+		var id string
+		if err := json.Unmarshal(fields["id"], &id); err != nil || id == "" {
+			return nil, fmt.Sprintf("its step %d has no id", i+1)
+		}
+		if sent[id] {
+			continue
+		}
+		delete(fields, "id")
+		out = append(out, protocol.Entity{Entity: "challenge_step", ID: id, ChildID: e.ChildID, Version: e.Version, Fields: fields})
+	}
+	return out, ""
 }
 
 // touched notes a recommendation whose status may have to follow its
@@ -735,6 +885,37 @@ func (p *puller) park(e protocol.Entity) error {
 	return err
 }
 
+func setAsideAAD(id string) vault.AAD { return sealAAD("sync_set_aside", "record", id) }
+
+// setAside keeps a record this laptop cannot store, sealed, with the
+// reason, in place of any older copy; and not parked, since retrying it
+// cannot help. The next version of it that fits takes its place (apply).
+func (p *puller) setAside(e protocol.Entity, reason string) error {
+	tx := p.tx
+	record, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	defer clear(record)
+	childID := e.ChildID
+	if childID == "" {
+		if childID, err = tx.childOf(e.Entity, e.ID); err != nil {
+			return err
+		}
+	}
+	id := parkedID(e)
+	_, err = p.sql.exec(`INSERT INTO sync_set_aside (id, entity, entity_id, child_id, server_version, record, reason, set_aside_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET child_id = excluded.child_id,
+		server_version = excluded.server_version, record = excluded.record, reason = excluded.reason,
+		set_aside_at = excluded.set_aside_at`,
+		id, e.Entity, e.ID, childID, e.Version, tx.key.Seal(setAsideAAD(id), record), reason, tx.now)
+	if err != nil {
+		return err
+	}
+	p.anySetAside = true
+	return nil
+}
+
 // purge removes a child the server revoked, with everything under it (the
 // foreign keys cascade, challenge steps and progress included), and what
 // sync knew of it. The outbox keeps its ops: they are the record of what the
@@ -749,7 +930,7 @@ func (p *puller) purge(childID string) error {
 	if err != nil {
 		return err
 	}
-	for _, table := range []string{"sync_entity", "sync_conflict", "sync_parked", "sync_revoked"} {
+	for _, table := range []string{"sync_entity", "sync_conflict", "sync_parked", "sync_revoked", "sync_set_aside"} {
 		if _, err := tx.tx.ExecContext(tx.ctx, "DELETE FROM "+table+" WHERE child_id = ?", childID); err != nil {
 			return fmt.Errorf("purge child %s: %w", childID, err)
 		}

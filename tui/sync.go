@@ -110,7 +110,7 @@ func (s syncer) enrolled() bool { return s.counts.Enrolled }
 // needsIRO reports whether sync has something only the IRO can sort out.
 func (s syncer) needsIRO() bool {
 	c := s.counts
-	return c.Enrolled && (c.Conflicts > 0 || c.Rejected > 0 || c.LastError != "")
+	return c.Enrolled && (c.Conflicts > 0 || c.Rejected > 0 || c.SetAside > 0 || c.LastError != "")
 }
 
 // startSync begins a generation after an unlock: it reads the counts, and

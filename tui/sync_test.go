@@ -32,6 +32,7 @@ type fakeSync struct {
 	counts    store.SyncCounts
 	conflicts []store.SyncConflict
 	rejected  []store.RejectedOp
+	setAside  []store.SetAsideRecord
 	resolved  map[int64]json.RawMessage
 }
 
@@ -60,6 +61,12 @@ func (f *fakeBackend) RejectedOps(context.Context) ([]store.RejectedOp, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.sync.rejected), nil
+}
+
+func (f *fakeBackend) SetAsideRecords(context.Context) ([]store.SetAsideRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sync.setAside), nil
 }
 
 func (f *fakeBackend) ResolveConflict(_ context.Context, id int64, value json.RawMessage) error {
@@ -463,6 +470,10 @@ func TestSyncFooter(t *testing.T) {
 		{"yesterday", func(c *store.SyncCounts) { c.LastSync = c.LastSync.AddDate(0, 0, -1); c.Conflicts, c.Rejected = 1, 0 }, 120,
 			"  synced 21 Nov 14:02 · 3 to send · 1 conflict"},
 		{"quiet", func(c *store.SyncCounts) { c.Pending, c.Conflicts, c.Rejected = 0, 0, 0 }, 120, "  synced 14:02"},
+		{"set aside", func(c *store.SyncCounts) { c.Pending, c.Conflicts, c.Rejected, c.SetAside = 0, 0, 0, 2 }, 120,
+			"  synced 14:02 · 2 set aside"},
+		{"narrow keeps set aside over what to send", func(c *store.SyncCounts) { c.SetAside = 1 }, 80,
+			"  synced 14:02 · 2 conflicts · 2 rejected"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -564,6 +575,27 @@ func TestSyncScreenFromTheApp(t *testing.T) {
 	hs.keys(esc)
 	if hs.app.active != childScreen {
 		t.Fatal("esc did not go back to the child")
+	}
+}
+
+// TestSyncScreenShowsSetAside: records the laptop could not store are
+// counted on the sync screen and listed with the (sanitised) reason and
+// what names them for the admin.
+func TestSyncScreenShowsSetAside(t *testing.T) {
+	be := enrolledBackend(5)
+	be.sync.counts.SetAside = 1
+	be.sync.setAside = []store.SetAsideRecord{{Entity: "review", ID: "review-9\x1b]0;x\x07", ChildID: "child-1", Version: 3,
+		Reason: "its kind is not a value this laptop accepts\x1b[2J", At: time.Date(2026, 11, 22, 9, 15, 0, 0, time.UTC)}}
+	hs := openSyncScreen(t, be, &syncRig{}, 100, 30)
+	hs.mustSee("Sync · 3 to send · 2 conflicts · 2 rejected · 1 set aside",
+		"Set aside (1)", "review · 09:15 · its kind is not a value this laptop accepts")
+	hs.keys(down, down, down, down) // past the conflicts and the rejected changes
+	hs.mustSee("server version 3", "Record: review review-9", "iro serve record")
+	if view := hs.driver().View(); strings.Contains(view, "\x1b]0;") || strings.Contains(view, "\x1b[2J") {
+		t.Errorf("the screen holds the record's escape sequences: %q", view)
+	}
+	if !(syncer{counts: store.SyncCounts{Enrolled: true, SetAside: 1}}).needsIRO() {
+		t.Error("records set aside do not point the IRO at the sync screen")
 	}
 }
 

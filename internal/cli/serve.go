@@ -66,7 +66,7 @@ func newServe(a *app) *cobra.Command {
 		Short: "Run the sync server for a local authority's IROs",
 		Long: "Serves the sync API (push, changes, enrol) over HTTPS, or plain HTTP on loopback.\n" +
 			"--db is a SQLite file (the default) or a postgres:// URL. Admin subcommands\n" +
-			"enrol devices, revoke them and allocate children to IROs.",
+			"enrol devices, revoke them, allocate children to IROs and repair records.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (cert == "") != (key == "") {
@@ -92,7 +92,7 @@ func newServe(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&cert, "tls-cert", "", "TLS certificate file (PEM)")
 	cmd.Flags().StringVar(&key, "tls-key", "", "TLS private key file (PEM)")
 	cmd.AddCommand(newServeEnrol(a), newServeRevoke(a), newServeAllocate(a, true), newServeAllocate(a, false), newServeDevices(a))
-	cmd.AddCommand(newServeBackup(a), newServeRestore(a), newServeNewEpoch(a))
+	cmd.AddCommand(newServeBackup(a), newServeRestore(a), newServeNewEpoch(a), newServeRecord(a))
 	return cmd
 }
 

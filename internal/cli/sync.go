@@ -43,12 +43,15 @@ func newSync(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "waiting: %d to send, %d conflicts to resolve, %d rejected\n",
-				counts.Pending, counts.Conflicts, counts.Rejected)
+			fmt.Fprintf(a.stdout, "waiting: %d to send, %d conflicts to resolve, %d rejected, %d set aside\n",
+				counts.Pending, counts.Conflicts, counts.Rejected, counts.SetAside)
+			if counts.SetAside > 0 {
+				fmt.Fprintln(a.stdout, "records from the server this laptop cannot store are set aside: see iro sync set-aside")
+			}
 			return nil
 		},
 	}
-	cmd.AddCommand(newSyncEnrol(a))
+	cmd.AddCommand(newSyncEnrol(a), newSyncSetAside(a))
 	return cmd
 }
 
@@ -58,8 +61,8 @@ func printSyncReport(a *app, r syncclient.Report) {
 	}
 	fmt.Fprintf(a.stdout, "sent %d changes: %d applied, %d already on the server, %d conflicts, %d rejected\n",
 		r.Pushed, r.Applied, r.Duplicates, r.Conflicts, r.Rejects)
-	fmt.Fprintf(a.stdout, "received %d records, %d deleted, %d held back for your unsent changes, %d children purged\n",
-		r.Pulled.Applied, r.Pulled.Deleted, r.Pulled.Kept, r.Pulled.Purged)
+	fmt.Fprintf(a.stdout, "received %d records, %d deleted, %d held back for your unsent changes, %d set aside, %d children purged\n",
+		r.Pulled.Applied, r.Pulled.Deleted, r.Pulled.Kept, r.Pulled.SetAside, r.Pulled.Purged)
 }
 
 func newSyncEnrol(a *app) *cobra.Command {

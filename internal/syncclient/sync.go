@@ -210,7 +210,7 @@ func (r *Report) add(o Report) {
 
 func sumPulled(a, b store.PullStats) store.PullStats {
 	return store.PullStats{Applied: a.Applied + b.Applied, Deleted: a.Deleted + b.Deleted,
-		Kept: a.Kept + b.Kept, Skipped: a.Skipped + b.Skipped, Purged: a.Purged + b.Purged}
+		Kept: a.Kept + b.Kept, Skipped: a.Skipped + b.Skipped, Purged: a.Purged + b.Purged, SetAside: a.SetAside + b.SetAside}
 }
 
 // Sleep waits d or until ctx ends: the real timer Retry uses outside tests.

@@ -380,7 +380,7 @@ type AuditEntry struct {
 	At       time.Time
 	DeviceID string
 	IRO      string
-	Action   string // push, pull, enrol, revoke, allocate, deallocate
+	Action   string // push, pull, enrol, revoke, allocate, deallocate, repair, …
 	Detail   string // counts, never a payload
 }
 

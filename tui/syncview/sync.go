@@ -1,6 +1,7 @@
 // Package syncview is the sync screen: what is waiting to go to the server,
 // the conflicts another device's changes made (the IRO keeps theirs, takes
-// the server's or merges the two) and the changes the server refused.
+// the server's or merges the two), the changes the server refused and the
+// records from the server this laptop could not store.
 // Syncing itself runs in the app; this screen asks for it with SyncNow.
 package syncview
 
@@ -31,6 +32,7 @@ type Backend interface {
 	SyncConflicts(ctx context.Context) ([]store.SyncConflict, error)
 	ResolveConflict(ctx context.Context, id int64, value json.RawMessage) error
 	RejectedOps(ctx context.Context) ([]store.RejectedOp, error)
+	SetAsideRecords(ctx context.Context) ([]store.SetAsideRecord, error)
 	Child(ctx context.Context, id string) (child.Child, error)
 }
 
@@ -60,6 +62,7 @@ type Snapshot struct {
 	Counts    store.SyncCounts
 	Conflicts []store.SyncConflict
 	Rejected  []store.RejectedOp
+	SetAside  []store.SetAsideRecord
 	Names     map[string]string // child id → name, for the conflicts
 }
 
@@ -92,7 +95,10 @@ func Load(ctx context.Context, be Backend) (Snapshot, error) {
 			s.Names[c.ChildID] = ch.FirstName + " " + ch.LastName
 		}
 	}
-	s.Rejected, err = be.RejectedOps(ctx)
+	if s.Rejected, err = be.RejectedOps(ctx); err != nil {
+		return s, err
+	}
+	s.SetAside, err = be.SetAsideRecords(ctx)
 	return s, err
 }
 
@@ -129,7 +135,7 @@ type Model struct {
 	status  string
 	failed  bool // status is a failure
 
-	cursor, offset int // over the conflicts, then the rejected changes
+	cursor, offset int // over the conflicts, the rejected changes, then the records set aside
 
 	merging bool
 	mergeID int64
@@ -165,7 +171,17 @@ func (m Model) Snapshot() Snapshot { return m.snap }
 // Merging reports whether the merge box is open.
 func (m Model) Merging() bool { return m.merging }
 
-func (m Model) items() int { return len(m.snap.Conflicts) + len(m.snap.Rejected) }
+func (m Model) items() int {
+	return len(m.snap.Conflicts) + len(m.snap.Rejected) + len(m.snap.SetAside)
+}
+
+// selectedSetAside is the record set aside under the cursor, if it is on one.
+func (m Model) selectedSetAside() (store.SetAsideRecord, bool) {
+	if i := m.cursor - len(m.snap.Conflicts) - len(m.snap.Rejected); i >= 0 && i < len(m.snap.SetAside) {
+		return m.snap.SetAside[i], true
+	}
+	return store.SetAsideRecord{}, false
+}
 
 // selectedConflict is the conflict under the cursor, if it is on one.
 func (m Model) selectedConflict() (store.SyncConflict, bool) {
@@ -401,7 +417,7 @@ func (m Model) mergeRows() int { return max(m.height-len(m.mergeTop()), 1) }
 func (m *Model) scroll() {
 	at := m.cursorLine()
 	first := at
-	if m.cursor == 0 || m.cursor == len(m.snap.Conflicts) {
+	if nc, nr := len(m.snap.Conflicts), len(m.snap.Rejected); m.cursor == 0 || m.cursor == nc || m.cursor == nc+nr {
 		first = max(at-1, 0)
 	}
 	m.offset = components.ScrollOffset(at, m.offset, m.listRows(), m.listLen())
@@ -445,6 +461,9 @@ func (m Model) top() []string {
 		if c.Rejected > 0 {
 			parts = append(parts, fmt.Sprintf("%d rejected", c.Rejected))
 		}
+		if c.SetAside > 0 {
+			parts = append(parts, fmt.Sprintf("%d set aside", c.SetAside))
+		}
 		head = "Sync · " + strings.Join(parts, " · ")
 	}
 	lines := []string{m.st.Header.Render(head)}
@@ -473,8 +492,9 @@ func (m Model) top() []string {
 
 // The list is drawn a line at a time, only the lines in view: a heading
 // for the conflicts, a row for each (or a line saying there are none), a
-// blank line, then the same for the rejected changes. With nothing to list
-// it is a message instead.
+// blank line, then the same for the rejected changes, then, when there are
+// any, a blank line, a heading and a row for each record set aside. With
+// nothing to list it is a message instead.
 
 // conflictLines is how many lines the conflicts part takes.
 func (m Model) conflictLines() int { return 1 + len(m.snap.Conflicts) }
@@ -483,7 +503,11 @@ func (m Model) listLen() int {
 	if m.items() == 0 {
 		return len(m.emptyLines())
 	}
-	return m.conflictLines() + 2 + len(m.snap.Rejected)
+	n := m.conflictLines() + 2 + len(m.snap.Rejected)
+	if len(m.snap.SetAside) > 0 {
+		n += 2 + len(m.snap.SetAside)
+	}
+	return n
 }
 
 // cursorLine is the line the cursor's row is on.
@@ -491,10 +515,14 @@ func (m Model) cursorLine() int {
 	if m.items() == 0 {
 		return 0
 	}
-	if m.cursor < len(m.snap.Conflicts) {
+	nc, nr := len(m.snap.Conflicts), len(m.snap.Rejected)
+	switch {
+	case m.cursor < nc:
 		return 1 + m.cursor
+	case m.cursor < nc+nr:
+		return m.conflictLines() + 2 + m.cursor - nc
 	}
-	return m.conflictLines() + 2 + m.cursor - len(m.snap.Conflicts)
+	return m.conflictLines() + 2 + nr + 2 + m.cursor - nc - nr
 }
 
 func (m Model) emptyLines() []string {
@@ -539,10 +567,19 @@ func (m Model) listLine(i int) string {
 	case i == cl+1:
 		return m.st.Section.Render(fmt.Sprintf("Rejected changes (%d)", nr)) +
 			m.st.Muted.Render(" · the server refused these; they stay on this laptop")
+	case i < cl+2+nr:
+		j := i - cl - 2
+		r := m.snap.Rejected[j]
+		return m.row(nc+j, OpWords(r.Name)+" · "+When(r.CreatedAt, m.now())+" · "+sanitize.Line(r.Reason))
+	case i == cl+2+nr:
+		return ""
+	case i == cl+3+nr:
+		return m.st.Section.Render(fmt.Sprintf("Set aside (%d)", len(m.snap.SetAside))) +
+			m.st.Muted.Render(" · from the server, this laptop could not store these; the rest synced")
 	}
-	j := i - cl - 2
-	r := m.snap.Rejected[j]
-	return m.row(nc+j, OpWords(r.Name)+" · "+When(r.CreatedAt, m.now())+" · "+sanitize.Line(r.Reason))
+	j := i - cl - 4 - nr
+	r := m.snap.SetAside[j]
+	return m.row(nc+nr+j, Thing(r.Entity)+" · "+When(r.At, m.now())+" · "+sanitize.Line(r.Reason))
 }
 
 // row draws one list row, marked when it is the cursor's.
@@ -603,6 +640,12 @@ func (m Model) detail() []string {
 		out = append(out, m.st.Bold.Render(OpWords(r.Name))+m.st.Muted.Render(" · made "+When(r.CreatedAt, m.now())))
 		body = append(body, labelled("Reason: ", sanitize.Line(r.Reason), w, 3)...)
 		body = append(body, m.st.Muted.Render("It is kept on this laptop and will not be sent again."))
+	} else if r, ok := m.selectedSetAside(); ok {
+		out = append(out, m.st.Bold.Render(Thing(r.Entity))+
+			m.st.Muted.Render(fmt.Sprintf(" · server version %d · set aside %s", r.Version, When(r.At, m.now()))))
+		body = append(body, labelled("Reason: ", sanitize.Line(r.Reason), w, 2)...)
+		body = append(body, labelled("Record: ", sanitize.Line(r.Entity)+" "+sanitize.Line(r.ID), w, 1)...)
+		body = append(body, m.st.Muted.Render("Your admin can repair it on the server (iro serve record); it then arrives here."))
 	}
 	for len(body) < detailRows-2 {
 		body = append(body, "")

@@ -257,6 +257,9 @@ func (f *fake) SyncConflicts(context.Context) ([]store.SyncConflict, error) {
 	return f.snap.Conflicts, nil
 }
 func (f *fake) RejectedOps(context.Context) ([]store.RejectedOp, error) { return f.snap.Rejected, nil }
+func (f *fake) SetAsideRecords(context.Context) ([]store.SetAsideRecord, error) {
+	return f.snap.SetAside, nil
+}
 func (f *fake) Child(_ context.Context, id string) (child.Child, error) {
 	if id == "amy" {
 		return child.Child{ID: id, FirstName: "Amy", LastName: "Brown\x1b[2J"}, nil
@@ -389,4 +392,17 @@ func TestWords(t *testing.T) {
 			t.Errorf("When(%s) = %q, want %q", at, got, want)
 		}
 	}
+}
+
+// TestSetAsideFromTheStore: a record the store set aside on a pull is on
+// the screen, counted, with the reason the store gave.
+func TestSetAsideFromTheStore(t *testing.T) {
+	l := newLaptop(t)
+	bad := protocol.Entity{Entity: "child", ID: l.child.ID, ChildID: l.child.ID, Version: 2,
+		Fields: map[string]json.RawMessage{"first_name": json.RawMessage(`{"x":1}`)}}
+	if _, err := l.db.ApplyChanges(context.Background(), protocol.ChangesResponse{Cursor: 5, Entities: []protocol.Entity{bad}}); err != nil {
+		t.Fatal(err)
+	}
+	_, d := open(t, l.db, 100, 30)
+	d.MustSee("1 set aside", "Set aside (1)", "child · ", "its first_name holds a group of values where one value belongs")
 }

@@ -49,8 +49,9 @@ type Part struct {
 
 // Summary is the footer's account of sync, most important first to keep:
 // when it last synced (or that it failed, or never has), then conflicts,
-// rejected changes and changes still to send. attempt is when this app's
-// own last attempt ended (zero if none), shown with a failure.
+// rejected changes, records set aside and changes still to send. attempt
+// is when this app's own last attempt ended (zero if none), shown with a
+// failure.
 func Summary(c store.SyncCounts, syncing bool, attempt, now time.Time) []Part {
 	var when Part
 	switch {
@@ -63,16 +64,19 @@ func Summary(c store.SyncCounts, syncing bool, attempt, now time.Time) []Part {
 	default:
 		when = Part{Text: "synced " + When(c.LastSync, now)}
 	}
-	when.Keep = 4
+	when.Keep = 5
 	parts := []Part{when}
 	if c.Pending > 0 {
 		parts = append(parts, Part{Text: fmt.Sprintf("%d to send", c.Pending), Keep: 1})
 	}
 	if c.Conflicts > 0 {
-		parts = append(parts, Part{Text: Plural(c.Conflicts, "conflict", "conflicts"), Warn: true, Keep: 3})
+		parts = append(parts, Part{Text: Plural(c.Conflicts, "conflict", "conflicts"), Warn: true, Keep: 4})
 	}
 	if c.Rejected > 0 {
-		parts = append(parts, Part{Text: fmt.Sprintf("%d rejected", c.Rejected), Warn: true, Keep: 2})
+		parts = append(parts, Part{Text: fmt.Sprintf("%d rejected", c.Rejected), Warn: true, Keep: 3})
+	}
+	if c.SetAside > 0 {
+		parts = append(parts, Part{Text: fmt.Sprintf("%d set aside", c.SetAside), Warn: true, Keep: 2})
 	}
 	return parts
 }
