@@ -24,6 +24,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/iro-app/iro/internal/syncschema"
 	"github.com/iro-app/iro/internal/vault"
 )
 
@@ -255,7 +256,8 @@ func sqliteCode(err error) int {
 }
 
 // timestampLayout is fixed-width so that stored timestamps sort as text.
-const timestampLayout = "2006-01-02T15:04:05.000000Z"
+// Ops carry timestamps in it too, so it is the sync schema's.
+const timestampLayout = syncschema.TimestampLayout
 
 func timestamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
 
