@@ -223,8 +223,9 @@ func checkSteps(challengeID string, raw json.RawMessage, ignoreUnknown bool) err
 	if err := json.Unmarshal(raw, &steps); err != nil {
 		return errors.New("field steps: want a list of steps")
 	}
-	step := byName["challenge_step"]
+	step := byName[StepEntity]
 	ids, seqs := map[string]bool{}, map[string]bool{}
+	var corrects []string
 	for i, s := range steps {
 		if s == nil {
 			return fmt.Errorf("step %d is not a record", i+1)
@@ -255,6 +256,16 @@ func checkSteps(challengeID string, raw json.RawMessage, ignoreUnknown bool) err
 			return fmt.Errorf("step %d repeats the place of an earlier step", i+1)
 		}
 		seqs[seq] = true
+		var c string
+		if json.Unmarshal(fields["corrects"], &c) == nil && c != "" {
+			corrects = append(corrects, c)
+		}
+	}
+	// A new challenge has no other steps for one to correct.
+	for _, c := range corrects {
+		if !ids[c] {
+			return errors.New("a step corrects a step the challenge is not raised with")
+		}
 	}
 	return nil
 }

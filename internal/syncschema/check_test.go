@@ -114,12 +114,13 @@ func TestCheckOp(t *testing.T) {
 }
 
 func TestCheckOpSteps(t *testing.T) {
-	step := func(id string, seq int, challenge string) string {
+	correcting := func(id string, seq int, challenge, corrects string) string {
 		s := syncschematest.Complete("challenge_step", id, map[string]json.RawMessage{
-			"challenge_id": json.RawMessage(`"` + challenge + `"`), "seq": json.RawMessage(strings.TrimSpace(string(mustJSON(t, seq))))})
+			"challenge_id": mustJSON(t, challenge), "seq": mustJSON(t, seq), "corrects": mustJSON(t, corrects)})
 		s["id"] = mustJSON(t, id)
 		return string(mustJSON(t, s))
 	}
+	step := func(id string, seq int, challenge string) string { return correcting(id, seq, challenge, "") }
 	cases := []struct {
 		name, steps, want string
 	}{
@@ -132,6 +133,8 @@ func TestCheckOpSteps(t *testing.T) {
 		{"same id twice", "[" + step("s1", 1, "ch1") + "," + step("s1", 2, "ch1") + "]", "repeats the id"},
 		{"same place twice", "[" + step("s1", 1, "ch1") + "," + step("s2", 1, "ch1") + "]", "repeats the place"},
 		{"another challenge's step", "[" + step("s1", 1, "ch2") + "]", "another challenge"},
+		{"a correction of a step it has", "[" + step("s1", 1, "ch1") + "," + correcting("s2", 2, "ch1", "s1") + "]", ""},
+		{"a correction of a step it lacks", "[" + correcting("s2", 1, "ch1", "s9") + "]", "not raised with"},
 		{"a bad step", `[{"id":"s1","challenge_id":"ch1","seq":1,"kind":"phoned"}]`, "step 1: field kind is not one of its codes"},
 	}
 	for _, c := range cases {

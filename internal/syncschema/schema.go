@@ -37,9 +37,13 @@ const (
 	// Code is one of Field.Codes.
 	Code
 	// Steps is the history a challenge is raised with: an array of
-	// challenge_step records, each with its "id".
+	// StepEntity records, each with its "id".
 	Steps
 )
+
+// StepEntity is the entity of the records a Steps field holds: the laptop
+// keeps each as a record of its own.
+const StepEntity = "challenge_step"
 
 // TimestampLayout is how timestamps are written, on the laptop and in ops:
 // fixed width UTC, so they sort as text.
