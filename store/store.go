@@ -40,6 +40,10 @@ var (
 	ErrAlreadyInitialised = errors.New("store: this database already has a passphrase")
 	// ErrConflict means a row changed after the caller read it.
 	ErrConflict = errors.New("store: changed since it was read")
+	// ErrCannotSync means a change was refused because the server would
+	// refuse it (see internal/syncschema) or it is too large to send:
+	// nothing was saved, and the text is still the caller's to shorten.
+	ErrCannotSync = errors.New("this change cannot be synced")
 	// ErrSchemaTooNew means a newer iro wrote the database; this binary would
 	// not understand its tables.
 	ErrSchemaTooNew = errors.New("the database was written by a newer version of iro; update iro to open it")

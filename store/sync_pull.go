@@ -13,6 +13,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/iro-app/iro/internal/protocol"
+	"github.com/iro-app/iro/internal/syncschema"
 	"github.com/iro-app/iro/internal/vault"
 )
 
@@ -302,6 +303,11 @@ func (p *puller) applyEntity(e protocol.Entity) (pullOutcome, error) {
 
 	current, found, err := p.row(t, e.ID)
 	if err != nil {
+		return 0, err
+	}
+	// The server checks what it stores against the same schema; a record
+	// that still does not fit (stored before it did) must not half-apply.
+	if err := syncschema.CheckRecord(e.Entity, e.ID, e.Fields, !found); err != nil {
 		return 0, err
 	}
 	var o pullOutcome
