@@ -275,7 +275,12 @@ func (p *puller) applyEntity(e protocol.Entity) (pullOutcome, error) {
 	if e.Deleted {
 		if hasPending || !t.versioned {
 			// Not while this laptop has changes to it waiting; and the
-			// history of progress and challenges is never taken away.
+			// history of progress and challenges is never taken away (the
+			// server sends an entry deleted when its parent went, which
+			// took it here too, or never brought it: nothing is kept).
+			if _, found, err := p.row(t, e.ID); err != nil || (!found && !hasPending) {
+				return pullUnchanged, err
+			}
 			return pullKept, nil
 		}
 		res, err := tx.tx.ExecContext(tx.ctx, "DELETE FROM "+quote(t.name)+" WHERE "+quote(t.key)+" = ?", e.ID)

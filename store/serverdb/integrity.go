@@ -54,11 +54,8 @@ func (b *batch) refusedCreate(ctx context.Context, op protocol.Op, e *syncschema
 		switch {
 		case id == "":
 			continue // none, which the schema allowed
-		case f.Ref == "child":
-			if id != child {
-				return fmt.Sprintf("%s %s: %s names another child than its parent's", op.Entity, op.EntityID, f.Name), nil
-			}
-			continue
+		case f.Ref == "child" && id != child:
+			return fmt.Sprintf("%s %s: %s names another child than its parent's", op.Entity, op.EntityID, f.Name), nil
 		case f.Ref == syncschema.StepEntity:
 			ok, err := b.stepOf(ctx, child, idField(payload, "challenge_id"), id)
 			if err != nil || !ok {
