@@ -280,7 +280,7 @@ func (tx *Tx) SaveNotes(sectionID, notes string) error {
 				tx.now, newNotes, sectionID); err != nil {
 				return err
 			}
-			return tx.replaceNotesInOp(seq, opID, notes)
+			return tx.replaceNotesInOp(seq, opID, sectionID, notes)
 		}
 		if _, err := tx.tx.ExecContext(tx.ctx, "UPDATE section SET version = version + 1, updated_at = ?, notes = ? WHERE id = ?",
 			tx.now, newNotes, sectionID); err != nil {
@@ -297,7 +297,7 @@ type notesPayload struct {
 
 // replaceNotesInOp sets the notes field of a pending op's payload, keeping
 // its other fields, and re-seals it.
-func (tx *Tx) replaceNotesInOp(seq int64, opID, notes string) error {
+func (tx *Tx) replaceNotesInOp(seq int64, opID, sectionID, notes string) error {
 	var sealed []byte
 	if err := tx.tx.QueryRowContext(tx.ctx, "SELECT payload FROM outbox WHERE seq = ?", seq).Scan(&sealed); err != nil {
 		return err
@@ -324,6 +324,9 @@ func (tx *Tx) replaceNotesInOp(seq int64, opID, notes string) error {
 		return err
 	}
 	defer clear(merged)
+	if err := checkQueued("section", sectionID, "section.update", merged); err != nil {
+		return err
+	}
 	_, err = tx.tx.ExecContext(tx.ctx, "UPDATE outbox SET payload = ? WHERE seq = ?", tx.key.Seal(outboxAAD(opID), merged), seq)
 	return err
 }
@@ -405,6 +408,9 @@ func (tx *Tx) mergeIntoPendingOp(entity, entityID, name string, changed map[stri
 		return false, err
 	}
 	defer clear(merged)
+	if err := checkQueued(entity, entityID, name, merged); err != nil {
+		return false, err
+	}
 	_, err = tx.tx.ExecContext(tx.ctx, "UPDATE outbox SET payload = ? WHERE seq = ?", tx.key.Seal(outboxAAD(opID), merged), seq)
 	return err == nil, err
 }

@@ -24,6 +24,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/iro-app/iro/internal/syncschema"
 	"github.com/iro-app/iro/internal/vault"
 )
 
@@ -39,6 +40,10 @@ var (
 	ErrAlreadyInitialised = errors.New("store: this database already has a passphrase")
 	// ErrConflict means a row changed after the caller read it.
 	ErrConflict = errors.New("store: changed since it was read")
+	// ErrCannotSync means a change was refused because the server would
+	// refuse it (see internal/syncschema) or it is too large to send:
+	// nothing was saved, and the text is still the caller's to shorten.
+	ErrCannotSync = errors.New("this change cannot be synced")
 	// ErrSchemaTooNew means a newer iro wrote the database; this binary would
 	// not understand its tables.
 	ErrSchemaTooNew = errors.New("the database was written by a newer version of iro; update iro to open it")
@@ -255,7 +260,8 @@ func sqliteCode(err error) int {
 }
 
 // timestampLayout is fixed-width so that stored timestamps sort as text.
-const timestampLayout = "2006-01-02T15:04:05.000000Z"
+// Ops carry timestamps in it too, so it is the sync schema's.
+const timestampLayout = syncschema.TimestampLayout
 
 func timestamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
 

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+
+	"github.com/iro-app/iro/internal/syncschema"
 )
 
 // Pulled records arrive as JSON fields named like their columns (the same
@@ -18,9 +20,14 @@ import (
 // as one written on this laptop.
 
 // syncOrder lists the entity kinds a pull applies, parents before the rows
-// that name them.
-var syncOrder = []string{"child", "episode", "cp_plan", "review", "meeting", "section", "consultation", "document",
-	"checklist_item", "attendee", "recommendation", "progress", "monitoring", "challenge", "challenge_step"}
+// that name them: the sync schema's entities, each a table here.
+var syncOrder = func() []string {
+	var names []string
+	for _, e := range syncschema.Entities() {
+		names = append(names, e.Name)
+	}
+	return names
+}()
 
 // syncTable is one syncable table as the schema declares it.
 type syncTable struct {

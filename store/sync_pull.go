@@ -13,6 +13,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/iro-app/iro/internal/protocol"
+	"github.com/iro-app/iro/internal/syncschema"
 	"github.com/iro-app/iro/internal/vault"
 )
 
@@ -350,7 +351,12 @@ func (p *puller) applyEntity(e protocol.Entity) (pullOutcome, error) {
 	if e.Deleted {
 		if hasPending || !t.versioned {
 			// Not while this laptop has changes to it waiting; and the
-			// history of progress and challenges is never taken away.
+			// history of progress and challenges is never taken away (the
+			// server sends an entry deleted when its parent went, which
+			// took it here too, or never brought it: nothing is kept).
+			if _, found, err := p.row(t, e.ID); err != nil || (!found && !hasPending) {
+				return pullUnchanged, err
+			}
 			return pullKept, nil
 		}
 		res, err := tx.tx.ExecContext(tx.ctx, "DELETE FROM "+quote(t.name)+" WHERE "+quote(t.key)+" = ?", e.ID)
@@ -378,6 +384,11 @@ func (p *puller) applyEntity(e protocol.Entity) (pullOutcome, error) {
 
 	current, found, err := p.row(t, e.ID)
 	if err != nil {
+		return 0, err
+	}
+	// The server checks what it stores against the same schema; a record
+	// that still does not fit (stored before it did) must not half-apply.
+	if err := syncschema.CheckRecord(e.Entity, e.ID, e.Fields, !found); err != nil {
 		return 0, err
 	}
 	var o pullOutcome

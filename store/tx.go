@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/iro-app/iro/internal/calendar"
+	"github.com/iro-app/iro/internal/protocol"
+	"github.com/iro-app/iro/internal/syncschema"
 	"github.com/iro-app/iro/internal/vault"
 )
 
@@ -88,6 +91,9 @@ func (tx *Tx) appendOp(entity, entityID, name string, baseVersion int, fields an
 		return err
 	}
 	defer clear(payload)
+	if err := checkQueued(entity, entityID, name, payload); err != nil {
+		return err
+	}
 	opID, err := newID()
 	if err != nil {
 		return err
@@ -96,6 +102,32 @@ func (tx *Tx) appendOp(entity, entityID, name string, baseVersion int, fields an
 		(op_id, entity, entity_id, op, payload, base_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		opID, entity, entityID, name, tx.key.Seal(outboxAAD(opID), payload), baseVersion, tx.now)
 	return err
+}
+
+// checkQueued refuses an op the server would refuse or that could never be
+// sent, so that a save is never accepted here and rejected later (the
+// rejection would come after the IRO had moved on): it must fit the sync
+// schema the server enforces, and a push batch whole, at the largest its
+// base version and cursor can grow to. The push batch is the tighter cap
+// on text: a field may be up to syncschema.MaxFieldBytes, but no op may
+// pass protocol.MaxBatchBytes.
+func checkQueued(entity, entityID, name string, payload []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &fields); err != nil {
+		return err
+	}
+	if err := syncschema.CheckOp(entity, entityID, protocol.KindOf(name), fields); err != nil {
+		return fmt.Errorf("%w: %v", ErrCannotSync, err)
+	}
+	envelope, err := json.Marshal(protocol.Op{OpID: "01900000-0000-7000-8000-000000000000", Entity: entity, EntityID: entityID,
+		Name: name, BaseVersion: math.MaxInt64, PulledTo: math.MaxInt64, Payload: json.RawMessage("{}")})
+	if err != nil {
+		return err
+	}
+	if n := len("[]") + len(envelope) - len("{}") + len(payload); n > protocol.MaxBatchBytes {
+		return fmt.Errorf("%w: it is %d bytes, more than the %d that go to the server at once; shorten the text", ErrCannotSync, n, protocol.MaxBatchBytes)
+	}
+	return nil
 }
 
 func outboxAAD(opID string) vault.AAD {

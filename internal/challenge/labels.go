@@ -51,5 +51,8 @@ var stepKinds = choice.List[StepKind]{
 	{Value: Correction, Label: "correction"},
 }
 
+// StepKinds lists every kind of step.
+func StepKinds() []StepKind { return stepKinds.Values() }
+
 // Label is the kind of step in the IRO's words, for the history.
 func (k StepKind) Label() string { return stepKinds.Label(k) }

@@ -87,3 +87,6 @@ const (
 	CP          Kind = "cp"
 	ShortBreaks Kind = "short_breaks"
 )
+
+// Kinds lists the review cycles.
+func Kinds() []Kind { return []Kind{LAC, CP, ShortBreaks} }

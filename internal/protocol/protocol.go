@@ -34,6 +34,10 @@ const (
 	MaxBatchOps   = 100     // ops in one push
 	MaxBatchBytes = 1 << 20 // the encoded ops of one push
 	MaxPullPage   = 1000    // entities in one changes page
+	// MaxPullBytes bounds a changes page's encoded size too, well under
+	// the 64 MiB the client reads of a reply; a record larger than it
+	// still comes, alone, so pulling always moves on.
+	MaxPullBytes = 8 << 20
 )
 
 // EnrolRequest exchanges a one-time code from `iro serve enrol` for a device

@@ -149,6 +149,10 @@ var documentKinds = choice.List[DocumentKind]{
 	{Value: DocPathwayPlan, Label: "pathway plan"},
 }
 
+// DocumentKinds lists every kind of document, whatever the child's age
+// (Documents says which a review needs).
+func DocumentKinds() []DocumentKind { return documentKinds.Values() }
+
 // Label is the document in the IRO's words.
 func (k DocumentKind) Label() string { return documentKinds.Label(k) }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/iro-app/iro/internal/protocol"
 	"github.com/iro-app/iro/internal/server"
+	"github.com/iro-app/iro/internal/syncschema/syncschematest"
 	"github.com/iro-app/iro/store/serverdb"
 	"github.com/iro-app/iro/store/serverdb/serverdbtest"
 )
@@ -208,9 +209,9 @@ func TestPushEndpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		dev := f.enrol("ann")
-		create := protocol.Op{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: json.RawMessage(`{"name":"Ada"}`)}
+		create := protocol.Op{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: syncschematest.CompleteJSON("child", "c1", `{"first_name":"Ada"}`)}
 		reused := create
-		reused.Payload = json.RawMessage(`{"name":"Bea"}`)
+		reused.Payload = syncschematest.CompleteJSON("child", "c1", `{"first_name":"Bea"}`)
 		tooMany := make([]protocol.Op, protocol.MaxBatchOps+1)
 		for i := range tooMany {
 			tooMany[i] = protocol.Op{OpID: fmt.Sprint(i), Entity: "child", EntityID: "c1", Name: "child.update", BaseVersion: 1, Payload: json.RawMessage(`{}`)}
@@ -265,7 +266,8 @@ func TestChangesEndpoint(t *testing.T) {
 		}
 		dev := f.enrol("ann")
 		// Written by hand: json.Marshal would escape the < before it left.
-		push := `{"ops":[{"op_id":"o1","entity":"child","entity_id":"c1","op":"child.create","payload":{"name":"Ada <3"}}]}`
+		push := `{"ops":[{"op_id":"o1","entity":"child","entity_id":"c1","op":"child.create","payload":` +
+			string(syncschematest.CompleteJSON("child", "c1", `{"first_name":"Ada <3"}`)) + `}]}`
 		if resp := f.do(http.MethodPost, protocol.PathPush, dev.Token, strings.NewReader(push)); resp.StatusCode != http.StatusOK {
 			t.Fatalf("push: %d", resp.StatusCode)
 		}
@@ -302,8 +304,8 @@ func TestChangesEndpoint(t *testing.T) {
 				if len(got.Entities) != tt.entities || got.Cursor != 2 || got.More || got.Epoch == "" {
 					t.Fatalf("%+v", got)
 				}
-				if tt.entities > 0 && string(got.Entities[0].Fields["name"]) != `"Ada <3"` {
-					t.Fatalf("fields %s", got.Entities[0].Fields["name"])
+				if tt.entities > 0 && string(got.Entities[0].Fields["first_name"]) != `"Ada <3"` {
+					t.Fatalf("fields %s", got.Entities[0].Fields["first_name"])
 				}
 			})
 		}
@@ -357,13 +359,13 @@ func TestLogsHoldNoChildData(t *testing.T) {
 		secrets := []string{code, dev.Token, "Zebedee", "Quixote", "SW1A", "2015-07-14"}
 
 		ops := []protocol.Op{
-			{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: json.RawMessage(`{"name":"Zebedee Quixote","dob":"2015-07-14"}`)},
-			{OpID: "o2", Entity: "child", EntityID: "c1", Name: "child.update", BaseVersion: 1, Payload: json.RawMessage(`{"postcode":"SW1A"}`)},
-			{OpID: "o3", Entity: "child", EntityID: "c9", Name: "child.create", Payload: json.RawMessage(`{"name":"Zebedee"}`)},
+			{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: syncschematest.CompleteJSON("child", "c1", `{"first_name":"Zebedee","last_name":"Quixote","dob":"2015-07-14"}`)},
+			{OpID: "o2", Entity: "child", EntityID: "c1", Name: "child.update", BaseVersion: 1, Payload: json.RawMessage(`{"upn":"SW1A"}`)},
+			{OpID: "o3", Entity: "child", EntityID: "c9", Name: "child.create", Payload: syncschematest.CompleteJSON("child", "c9", `{"first_name":"Zebedee"}`)},
 		}
 		f.doJSON(http.MethodPost, protocol.PathPush, dev.Token, protocol.PushRequest{Ops: ops})
 		f.doJSON(http.MethodPost, protocol.PathPush, dev.Token, protocol.PushRequest{Ops: []protocol.Op{
-			{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: json.RawMessage(`{"name":"Zebedee Quixote II"}`)},
+			{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: syncschematest.CompleteJSON("child", "c1", `{"first_name":"Zebedee Quixote II"}`)},
 		}})
 		f.do(http.MethodPost, protocol.PathPush, dev.Token, strings.NewReader(`{"ops":[{"op_id":"Zebedee"`))
 		f.do(http.MethodPost, protocol.PathEnrol, "", strings.NewReader(`{"code":"Quixote"}`))
@@ -395,7 +397,7 @@ func TestLogsHoldNoChildData(t *testing.T) {
 		// Check the server did hold the data the log must not: the test
 		// would pass vacuously otherwise.
 		page, err := f.db.Changes(t.Context(), serverdb.Device{ID: dev.DeviceID, IRO: "ann"}, protocol.ChangesQuery{}, 0, time.Now())
-		if err != nil || len(page.Entities) != 1 || !strings.Contains(string(page.Entities[0].Fields["name"]), "Zebedee") {
+		if err != nil || len(page.Entities) != 1 || !strings.Contains(string(page.Entities[0].Fields["first_name"]), "Zebedee") {
 			t.Fatalf("%+v, %v", page, err)
 		}
 	})
@@ -431,7 +433,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		dev := decodeBody[protocol.EnrolResponse](t, post(protocol.PathEnrol, "", protocol.EnrolRequest{Code: code, Device: "laptop"}))
 		pushed := decodeBody[protocol.PushResponse](t, post(protocol.PathPush, dev.Token, protocol.PushRequest{Ops: []protocol.Op{
-			{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: json.RawMessage(`{"name":"Ada"}`)},
+			{OpID: "o1", Entity: "child", EntityID: "c1", Name: "child.create", Payload: syncschematest.CompleteJSON("child", "c1", `{"first_name":"Ada"}`)},
 		}}))
 		if len(pushed.Results) != 1 || pushed.Results[0].Status != protocol.Applied {
 			t.Fatalf("%+v", pushed)

@@ -184,6 +184,18 @@ func ParticipationCodes() []string { return codesOf(participation) }
 // CPCategoryCodes lists the child protection categories.
 func CPCategoryCodes() []string { return codesOf(cpCategories) }
 
+// ReasonNewCodes lists the reasons for a new episode (RNE).
+func ReasonNewCodes() []string { return codesOf(reasonsNew) }
+
+// ReasonEndCodes lists the reasons an episode ceased (REC).
+func ReasonEndCodes() []string { return codesOf(reasonsEnd) }
+
+// EthnicityCodes lists the ethnic origin codes.
+func EthnicityCodes() []string { return codesOf(ethnicities) }
+
+// SexCodes lists the SEX codes.
+func SexCodes() []string { return codesOf(sexes) }
+
 func lookup(list []code, c string) (code, bool) {
 	for _, e := range list {
 		if e.code == c {

@@ -18,7 +18,7 @@ func TestLateWritesAfterDeallocation(t *testing.T) {
 		allocate(t, db, "ann", "c1")
 		allocate(t, db, "bob", "b1")
 		ann, bob := device(t, db, "ann", "laptop"), device(t, db, "bob", "laptop")
-		push(t, db, ann, op("1", "child", "c1", "child.create", 0, `{"name":"Ada"}`),
+		push(t, db, ann, op("1", "child", "c1", "child.create", 0, `{"first_name":"Ada"}`),
 			op("2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`))
 		before := pullAll(t, db, ann, 0, 0).cursor // what ann's laptop has pulled to
 		push(t, db, bob, op("1", "child", "b1", "child.create", 0, `{}`))

@@ -253,11 +253,40 @@ func (db *DB) Allocate(ctx context.Context, iro string, childIDs ...string) erro
 				iro, child, w.next()); err != nil {
 				return err
 			}
+			if err := w.renumber(ctx, child); err != nil {
+				return err
+			}
 		}
 		return w.audit(ctx, now, "", iro, "allocate", fmt.Sprintf("children=%d", len(childIDs)))
 	})
 	if err != nil {
 		return fmt.Errorf("serverdb: allocate: %w", err)
+	}
+	return nil
+}
+
+// renumber gives each of a newly allocated child's records a new change
+// number, after the allocation's, so they reach the IRO's devices in the
+// stream of changes, paged by count and by bytes, rather than all at once
+// in the snapshot Changes sends of a newly allocated child (which now
+// only allocations made before this carry). Devices that hold the records
+// already (another IRO's) are sent them again, unchanged, which a laptop
+// applies as nothing.
+func (w *writeTx) renumber(ctx context.Context, child string) error {
+	var keys []entityKey
+	err := w.each(ctx, `SELECT entity, id FROM entity WHERE child_id = ? ORDER BY change_no`, []any{child}, func(rows *sql.Rows) error {
+		var k entityKey
+		err := rows.Scan(&k.entity, &k.id)
+		keys = append(keys, k)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := w.exec(ctx, `UPDATE entity SET change_no = ? WHERE entity = ? AND id = ?`, w.next(), k.entity, k.id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ func TestOpenTwiceKeepsData(t *testing.T) {
 		db := serverdbtest.NewDB(t, dsn)
 		allocate(t, db, "ann", "c1")
 		dev := device(t, db, "ann", "laptop")
-		pushOne(t, db, dev, op("o1", "child", "c1", "child.create", 0, `{"name":"A"}`))
+		pushOne(t, db, dev, op("o1", "child", "c1", "child.create", 0, `{"first_name":"A"}`))
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -172,11 +172,11 @@ func TestAuditIsAppendOnly(t *testing.T) {
 		allocate(t, db, "ann", "c1")
 		dev := device(t, db, "ann", "laptop")
 		push(t, db, dev,
-			op("o1", "child", "c1", "child.create", 0, `{"name":"Secret Name"}`),
-			op("o2", "child", "c1", "child.update", 1, `{"name":"Other Name"}`),
+			op("o1", "child", "c1", "child.create", 0, `{"first_name":"Secret Name"}`),
+			op("o2", "child", "c1", "child.update", 1, `{"first_name":"Other Name"}`),
 			op("o3", "nonsense", "x", "nonsense.create", 0, `{}`),
 		)
-		push(t, db, dev, op("o1", "child", "c1", "child.create", 0, `{"name":"Secret Name"}`))
+		push(t, db, dev, op("o1", "child", "c1", "child.create", 0, `{"first_name":"Secret Name"}`))
 		if _, err := db.Changes(t.Context(), dev, protocol.ChangesQuery{}, 0, time.Now()); err != nil {
 			t.Fatal(err)
 		}

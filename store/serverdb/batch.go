@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iro-app/iro/internal/protocol"
+	"github.com/iro-app/iro/internal/syncschema"
 )
 
 // A push used to cost several statements per op, each a network round trip
@@ -56,6 +57,9 @@ type batch struct {
 	// entities are the rows read or written so far; nil means the row is
 	// known not to be on the server.
 	entities map[entityKey]*entityRow
+	// loaded are the children's records of an entity read in full
+	// (records), for the checks that look across a child's records.
+	loaded map[childEntities]bool
 	// pos is where the server has the device, and now the push's clock:
 	// with access, what decides whether an op may touch a child.
 	pos position
@@ -134,15 +138,18 @@ func (b *batch) references(ops []protocol.Op) (keys []entityKey, children []stri
 			children = append(children, op.EntityID)
 		}
 		var payload map[string]json.RawMessage
-		if json.Unmarshal(op.Payload, &payload) != nil {
+		e, ok := syncschema.Lookup(op.Entity)
+		if !ok || json.Unmarshal(op.Payload, &payload) != nil {
 			continue
 		}
-		if id := idField(payload, "child_id"); id != "" {
-			children = append(children, id)
-		}
-		for _, p := range parents {
-			if id := idField(payload, p.field); id != "" {
-				keys = append(keys, entityKey{p.entity, id})
+		for _, f := range e.Refs() {
+			id := idField(payload, f.Name)
+			switch {
+			case id == "":
+			case f.Ref == "child":
+				children = append(children, id)
+			default:
+				keys = append(keys, entityKey{f.Ref, id})
 			}
 		}
 	}

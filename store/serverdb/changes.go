@@ -54,6 +54,10 @@ func (db *DB) Changes(ctx context.Context, dev Device, q protocol.ChangesQuery, 
 	return resp, nil
 }
 
+// recordBudget is what a page's records may take of protocol.MaxPullBytes,
+// leaving room for the rest of the page (cursor, epoch, revoked children).
+const recordBudget = protocol.MaxPullBytes - 64<<10
+
 func (db *DB) changes(ctx context.Context, dev Device, q protocol.ChangesQuery, limit int) (protocol.ChangesResponse, error) {
 	// REPEATABLE READ: the counter and every query below see one snapshot.
 	// SQLite ignores the level; its read transaction is a snapshot anyway.
@@ -79,8 +83,9 @@ func (db *DB) changes(ctx context.Context, dev Device, q protocol.ChangesQuery, 
 
 	resp := protocol.ChangesResponse{Entities: []protocol.Entity{}, Epoch: pos.epoch}
 	// Each change_no belongs to one row (a row keeps only its latest), so
-	// paging on it neither repeats nor skips a row.
-	stream, lastNo, err := h.entities(ctx, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no
+	// paging on it neither repeats nor skips a row. A page stops at limit
+	// records or at the byte budget, whichever comes first.
+	stream, lastNo, cut, err := h.entities(ctx, recordBudget, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no
 		FROM entity e JOIN allocation a ON a.child_id = e.child_id AND a.iro = ?
 		WHERE e.change_no > ? AND e.change_no <= ?
 		ORDER BY e.change_no LIMIT ?`, iro, since, hi, limit+1)
@@ -89,14 +94,16 @@ func (db *DB) changes(ctx context.Context, dev Device, q protocol.ChangesQuery, 
 	}
 	resp.Cursor = hi
 	if len(stream) > limit {
-		stream = stream[:limit]
-		resp.Cursor, resp.More = lastNo[limit-1], true
+		stream, lastNo, cut = stream[:limit], lastNo[:limit], true
+	}
+	if cut {
+		resp.Cursor, resp.More = lastNo[len(lastNo)-1], true
 	}
 
 	// Records of a newly allocated child the device has not been sent: the
 	// stream carries everything after since, so only older ones are needed
 	// and no record is in both.
-	snapshot, _, err := h.entities(ctx, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no
+	snapshot, _, _, err := h.entities(ctx, 0, `SELECT e.entity, e.id, e.child_id, e.version, e.deleted, e.fields, e.change_no
 		FROM entity e JOIN allocation a ON a.child_id = e.child_id AND a.iro = ?
 		WHERE a.change_no > ? AND a.change_no <= ? AND e.change_no <= ?
 		ORDER BY e.change_no`, iro, since, resp.Cursor, since)
@@ -127,29 +134,60 @@ func (db *DB) changes(ctx context.Context, dev Device, q protocol.ChangesQuery, 
 }
 
 // entities runs a query for entity rows and returns them with their change
-// numbers. A deleted record carries no fields.
-func (h handle) entities(ctx context.Context, query string, args ...any) ([]protocol.Entity, []int64, error) {
+// numbers. A deleted record carries no fields. With a budget > 0 it stops
+// reading (cut) before the record that would take the records' encoded
+// size past it, but never before the first: one record larger than the
+// budget comes alone, so a page always moves on. Rows it does not read
+// are never decoded, so a page's memory is bounded by the budget too.
+func (h handle) entities(ctx context.Context, budget int, query string, args ...any) (out []protocol.Entity, nos []int64, cut bool, err error) {
 	rows, err := h.query(ctx, query, args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	defer rows.Close()
-	var out []protocol.Entity
-	var nos []int64
+	used := 0
 	for rows.Next() {
 		var e protocol.Entity
 		var fields string
 		var no int64
 		if err := rows.Scan(&e.Entity, &e.ID, &e.ChildID, &e.Version, &e.Deleted, &fields, &no); err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 		if !e.Deleted {
 			if err := json.Unmarshal([]byte(fields), &e.Fields); err != nil {
-				return nil, nil, fmt.Errorf("stored fields of %s %s: %w", e.Entity, e.ID, err)
+				return nil, nil, false, fmt.Errorf("stored fields of %s %s: %w", e.Entity, e.ID, err)
+			}
+		}
+		if budget > 0 {
+			n, err := encodedSize(e)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			if used += n + len(","); len(out) > 0 && used > budget {
+				return out, nos, true, nil
 			}
 		}
 		out = append(out, e)
 		nos = append(nos, no)
 	}
-	return out, nos, rows.Err()
+	return out, nos, false, rows.Err()
+}
+
+// encodedSize is how many bytes v takes in a reply, encoded as reply
+// encodes it (no HTML escaping).
+func encodedSize(v any) (int, error) {
+	var n byteCounter
+	enc := json.NewEncoder(&n)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return 0, err
+	}
+	return int(n) - len("\n"), nil
+}
+
+type byteCounter int
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	*c += byteCounter(len(p))
+	return len(p), nil
 }

@@ -107,7 +107,7 @@ func TestChangesPaging(t *testing.T) {
 		t.Run("only what changed since", func(t *testing.T) {
 			before := pullAll(t, db, ann, 0, 0).cursor
 			push(t, db, ann, op("u2", "review", "c2-r5", "review.update", 1, `{"due":"2026-07-01"}`), op("d", "review", "c2-r6", "review.delete", 1, `{}`))
-			push(t, db, bob, op("u3", "child", "c3", "child.update", 1, `{"name":"x"}`))
+			push(t, db, bob, op("u3", "child", "c3", "child.update", 1, `{"first_name":"x"}`))
 			got := pullAll(t, db, ann, before, 0)
 			if strings.Join(got.keys(), " ") != "review/c2-r5 review/c2-r6" {
 				t.Fatalf("got %v", got.keys())
@@ -125,7 +125,7 @@ func TestChangesSnapshotOnAllocation(t *testing.T) {
 		allocate(t, db, "bob", "c9")
 		ann, bob := device(t, db, "ann", "laptop"), device(t, db, "bob", "laptop")
 		push(t, db, ann,
-			op("1", "child", "c1", "child.create", 0, `{"name":"Ada"}`),
+			op("1", "child", "c1", "child.create", 0, `{"first_name":"Ada"}`),
 			op("2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
 			op("3", "review", "r2", "review.create", 0, `{"child_id":"c1"}`),
 			op("4", "review", "r2", "review.delete", 1, `{}`),
@@ -175,7 +175,7 @@ func TestChangesRevokeOnDeallocation(t *testing.T) {
 		if err := db.Deallocate(t.Context(), "ann", "c1", "never-allocated"); err != nil {
 			t.Fatal(err)
 		}
-		push(t, db, bob, op("3", "child", "c1", "child.update", 1, `{"name":"x"}`))
+		push(t, db, bob, op("3", "child", "c1", "child.update", 1, `{"first_name":"x"}`))
 
 		got := pullAll(t, db, ann, cursor, 0)
 		if !slices.Equal(got.revoked, []string{"c1"}) || len(got.entities) != 0 {
@@ -183,11 +183,11 @@ func TestChangesRevokeOnDeallocation(t *testing.T) {
 		}
 		// Until ann's laptop asks from past the revocation it may not have
 		// applied it: work written offline about c1 is still taken.
-		if r := pushOne(t, db, ann, op("4", "child", "c1", "child.update", 2, `{"name":"y"}`)); r.Status != protocol.Applied {
+		if r := pushOne(t, db, ann, op("4", "child", "c1", "child.update", 2, `{"first_name":"y"}`)); r.Status != protocol.Applied {
 			t.Fatalf("pushing offline work before the revocation was applied: %+v", r)
 		}
 		pullAll(t, db, ann, got.cursor, 0) // the laptop has applied it
-		if r := pushOne(t, db, ann, op("5", "child", "c1", "child.update", 3, `{"name":"z"}`)); r.Status != protocol.Rejected {
+		if r := pushOne(t, db, ann, op("5", "child", "c1", "child.update", 3, `{"first_name":"z"}`)); r.Status != protocol.Rejected {
 			t.Fatalf("pushing to a revoked child: %+v", r)
 		}
 		// bob still has c1; a fresh laptop of ann's never hears of c1.

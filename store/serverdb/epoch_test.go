@@ -30,7 +30,7 @@ func TestNewEpoch(t *testing.T) {
 			t.Fatalf("new epoch %q after %q: %v", epoch, page.Epoch, err)
 		}
 		_, err = db.Push(t.Context(), ann, protocol.PushRequest{Epoch: page.Epoch, Cursor: page.Cursor,
-			Ops: []protocol.Op{op("2", "child", "c1", "child.update", 1, `{"name":"x"}`)}}, time.Now())
+			Ops: []protocol.Op{op("2", "child", "c1", "child.update", 1, `{"first_name":"x"}`)}}, time.Now())
 		if moved, ok := errors.AsType[*serverdb.NewEpochError](err); !ok || moved.Epoch != epoch {
 			t.Errorf("push from the old epoch: %v", err)
 		}
@@ -44,7 +44,7 @@ func TestNewEpoch(t *testing.T) {
 		if e := got.entities["child/c1"]; e.Version != 1 {
 			t.Errorf("after the refused push: %+v", e)
 		}
-		if r := pushOne(t, db, ann, op("2", "child", "c1", "child.update", 1, `{"name":"x"}`)); r.Status != protocol.Applied {
+		if r := pushOne(t, db, ann, op("2", "child", "c1", "child.update", 1, `{"first_name":"x"}`)); r.Status != protocol.Applied {
 			t.Errorf("%+v", r)
 		}
 		entries, err := db.Audit(t.Context())
@@ -80,7 +80,7 @@ func TestBackupAndRestore(t *testing.T) {
 		}
 		allocate(t, db, "ann", "c1")
 		ann := device(t, db, "ann", "laptop")
-		pushOne(t, db, ann, op("1", "child", "c1", "child.create", 0, `{"name":"Ada"}`))
+		pushOne(t, db, ann, op("1", "child", "c1", "child.create", 0, `{"first_name":"Ada"}`))
 		before, err := db.Epoch(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -98,7 +98,7 @@ func TestBackupAndRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pushOne(t, db, ann, op("2", "child", "c1", "child.update", 1, `{"name":"Lost"}`))
+		pushOne(t, db, ann, op("2", "child", "c1", "child.update", 1, `{"first_name":"Lost"}`))
 
 		for _, bad := range []struct{ name, content string }{
 			{"not a database", "hello"},
@@ -125,7 +125,7 @@ func TestBackupAndRestore(t *testing.T) {
 		if now, err := db.Epoch(t.Context()); err != nil || now != epoch || epoch == before {
 			t.Errorf("epoch %q, was %q, Restore said %q: %v", now, before, epoch, err)
 		}
-		if e := pullAll(t, db, ann, 0, 0).entities["child/c1"]; e.Version != 1 || field(t, e, "name") != `"Ada"` {
+		if e := pullAll(t, db, ann, 0, 0).entities["child/c1"]; e.Version != 1 || field(t, e, "first_name") != `"Ada"` {
 			t.Errorf("restored: %+v", e)
 		}
 		if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, backup) {
@@ -152,7 +152,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		sqlDB, rebind := raw(t, dsn)
 		for _, q := range []string{
 			`INSERT INTO entity (entity, id, child_id, version, fields, field_meta, change_no)
-				VALUES ('child', 'c1', 'c1', 1, '{"name":"Ada"}', '{}', 2)`,
+				VALUES ('child', 'c1', 'c1', 1, '{"first_name":"Ada"}', '{}', 2)`,
 			`INSERT INTO revocation (iro, child_id, change_no) VALUES ('ann', 'c2', 3)`, // pulled past: purged
 			`INSERT INTO revocation (iro, child_id, change_no) VALUES ('ann', 'c3', 6)`, // not yet: grace
 			`UPDATE counter SET n = 9`,
@@ -189,7 +189,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		if _, err := db.Changes(t.Context(), ann, protocol.ChangesQuery{Since: 11}, 0, time.Now()); err == nil {
 			t.Error("a cursor past any handed out")
 		}
-		if got := pullAll(t, db, ann, 0, 0); strings.Join(got.keys(), " ") != "child/c1" || field(t, got.entities["child/c1"], "name") != `"Ada"` {
+		if got := pullAll(t, db, ann, 0, 0); strings.Join(got.keys(), " ") != "child/c1" || field(t, got.entities["child/c1"], "first_name") != `"Ada"` {
 			t.Errorf("from 0: %v", got.keys())
 		}
 	})

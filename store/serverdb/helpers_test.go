@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/iro-app/iro/internal/protocol"
+	"github.com/iro-app/iro/internal/syncschema"
+	"github.com/iro-app/iro/internal/syncschema/syncschematest"
 	"github.com/iro-app/iro/store/serverdb"
 	"github.com/iro-app/iro/store/serverdb/serverdbtest"
 )
@@ -41,8 +43,20 @@ func allocate(t *testing.T, db *serverdb.DB, iro string, children ...string) {
 	}
 }
 
-// op builds an op; payload is JSON text.
+// op builds an op; payload is JSON text. A create of an entity that syncs
+// is completed with valid values for the required fields it lacks
+// (syncschematest.Complete), so a test names only the fields it is about;
+// parents' ids it must give. rawOp is the op exactly as written.
 func op(id, entity, entityID, name string, base int64, payload string) protocol.Op {
+	o := rawOp(id, entity, entityID, name, base, payload)
+	var fields map[string]json.RawMessage
+	if _, ok := syncschema.Lookup(entity); ok && protocol.KindOf(name) == protocol.KindCreate && json.Unmarshal(o.Payload, &fields) == nil && fields != nil {
+		o.Payload = syncschematest.CompleteJSON(entity, entityID, payload)
+	}
+	return o
+}
+
+func rawOp(id, entity, entityID, name string, base int64, payload string) protocol.Op {
 	return protocol.Op{OpID: id, Entity: entity, EntityID: entityID, Name: name, BaseVersion: base, Payload: json.RawMessage(payload)}
 }
 

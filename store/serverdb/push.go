@@ -10,33 +10,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/iro-app/iro/internal/protocol"
+	"github.com/iro-app/iro/internal/syncschema"
 )
-
-// syncable are the entities a device may push. Anything else (settings,
-// keys, the laptop's own audit) never leaves the laptop.
-var syncable = map[string]bool{
-	"child": true, "episode": true, "cp_plan": true, "review": true,
-	"meeting": true, "section": true, "consultation": true, "document": true,
-	"checklist_item": true, "attendee": true, "recommendation": true,
-	"progress": true, "monitoring": true, "challenge": true, "challenge_step": true,
-}
-
-// fieldName is a column name: the payload's keys become the keys of pulled
-// Fields, so nothing else may get in.
-var fieldName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-// parents are the fields a create may name its child through when it has no
-// child_id of its own, in the order they are tried, with the entity each
-// one points at.
-var parents = []struct{ field, entity string }{
-	{"review_id", "review"},
-	{"recommendation_id", "recommendation"},
-	{"challenge_id", "challenge"},
-}
 
 // fieldMeta is, per field, when and by whom it last changed: what decides
 // whether an update conflicts.
@@ -198,7 +176,8 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 	if err := op.Check(); err != nil {
 		return rejected("%v", err), nil
 	}
-	if !syncable[op.Entity] {
+	schema, ok := syncschema.Lookup(op.Entity)
+	if !ok {
 		return rejected("%q is not an entity the server keeps", op.Entity), nil
 	}
 	var payload map[string]json.RawMessage
@@ -206,21 +185,23 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 		return rejected("payload is not a JSON object"), nil // Check let it through; be safe anyway
 	}
 	for f, v := range payload {
-		if !fieldName.MatchString(f) {
-			return rejected("%q is not a field name", f), nil
-		}
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, v); err != nil {
 			return rejected("field %s is not valid JSON", f), nil
 		}
 		payload[f] = compact.Bytes()
 	}
+	// Only what a laptop can apply is stored: the payload's keys become
+	// the keys of pulled fields, and its values the laptop's columns.
+	kind := protocol.KindOf(op.Name)
+	if err := syncschema.CheckOp(op.Entity, op.EntityID, kind, payload); err != nil {
+		return rejected("%s %s: %v", op.Entity, op.EntityID, err), nil
+	}
 
 	row, found, err := b.entity(ctx, op.Entity, op.EntityID)
 	if err != nil {
 		return protocol.Result{}, err
 	}
-	kind := protocol.KindOf(op.Name)
 	switch {
 	case !found && kind == protocol.KindDelete:
 		return protocol.Result{Status: protocol.Applied}, nil // already gone: deleting is idempotent
@@ -231,7 +212,7 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 	child := row.childID
 	if !found {
 		var reason string
-		if child, reason, err = b.childOfNew(ctx, op, payload); err != nil {
+		if child, reason, err = b.childOfNew(ctx, op, schema, payload); err != nil {
 			return protocol.Result{}, err
 		} else if reason != "" {
 			return rejected("%s", reason), nil
@@ -248,6 +229,11 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 		if found && !row.deleted {
 			return rejected("%s %s already exists on the server", op.Entity, op.EntityID), nil
 		}
+		if reason, err := b.refusedCreate(ctx, op, schema, child, payload); err != nil {
+			return protocol.Result{}, err
+		} else if reason != "" {
+			return rejected("%s", reason), nil
+		}
 		// A create over a deleted row continues its versions, so a device
 		// never sees a version go backwards.
 		version := row.version + 1
@@ -262,17 +248,22 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 		if row.deleted {
 			return rejected("%s %s was deleted on the server", op.Entity, op.EntityID), nil
 		}
+		if reason := refusedUpdate(op, schema, row, payload); reason != "" {
+			return rejected("%s", reason), nil
+		}
 		return b.update(op, row, payload), nil
 
 	default: // protocol.KindDelete; Check refused KindUnknown
 		if row.deleted {
 			return protocol.Result{Status: protocol.Applied, Version: row.version}, nil
 		}
-		row.version++
-		row.deleted = true
-		row.fields, row.meta = map[string]json.RawMessage{}, map[string]fieldMeta{}
-		b.saveEntity(op.Entity, op.EntityID, row)
-		return protocol.Result{Status: protocol.Applied, Version: row.version}, nil
+		version, reason, err := b.deleteWith(ctx, op, row)
+		if err != nil {
+			return protocol.Result{}, err
+		} else if reason != "" {
+			return rejected("%s", reason), nil
+		}
+		return protocol.Result{Status: protocol.Applied, Version: version}, nil
 	}
 }
 
@@ -282,10 +273,6 @@ func (b *batch) apply(ctx context.Context, op protocol.Op) (protocol.Result, err
 // its own changes, and a field already holding the op's value needs
 // neither.
 func (b *batch) update(op protocol.Op, row entityRow, payload map[string]json.RawMessage) protocol.Result {
-	if v, ok := payload["child_id"]; ok && !bytes.Equal(v, jsonString(row.childID)) {
-		// Moving a record would take it out of one allocation into another.
-		return rejected("%s %s cannot move to another child", op.Entity, op.EntityID)
-	}
 	conflicts := map[string]json.RawMessage{}
 	applied := []string{}
 	for f, v := range payload {
@@ -315,45 +302,6 @@ func (b *batch) update(op protocol.Op, row entityRow, payload map[string]json.Ra
 		r.Status, r.Conflicts = protocol.Conflict, conflicts
 	}
 	return r
-}
-
-func jsonString(s string) []byte {
-	b, _ := json.Marshal(s)
-	return b
-}
-
-// childOfNew finds the child a record not yet on the server belongs to: a
-// child is its own; anything else names it in child_id or through the
-// review, recommendation or challenge it belongs to. reason is why it
-// cannot be found.
-func (b *batch) childOfNew(ctx context.Context, op protocol.Op, payload map[string]json.RawMessage) (child, reason string, err error) {
-	if op.Entity == "child" {
-		return op.EntityID, "", nil
-	}
-	if v, ok := payload["child_id"]; ok {
-		if json.Unmarshal(v, &child) != nil || child == "" {
-			return "", "child_id is not an id", nil
-		}
-		return child, "", nil
-	}
-	for _, p := range parents {
-		v, ok := payload[p.field]
-		if !ok {
-			continue
-		}
-		var id string
-		if json.Unmarshal(v, &id) != nil || id == "" {
-			return "", fmt.Sprintf("%s is not an id", p.field), nil
-		}
-		parent, found, err := b.entity(ctx, p.entity, id)
-		if err != nil {
-			return "", "", err
-		} else if !found {
-			return "", fmt.Sprintf("%s %s is not on the server", p.entity, id), nil
-		}
-		return parent.childID, "", nil
-	}
-	return "", fmt.Sprintf("%s %s names no child (child_id, review_id, recommendation_id or challenge_id)", op.Entity, op.EntityID), nil
 }
 
 func (w *writeTx) entity(ctx context.Context, entity, id string) (entityRow, bool, error) {

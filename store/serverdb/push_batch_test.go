@@ -16,33 +16,33 @@ import (
 // parents created in the run, records updated, deleted and created again,
 // repeated op ids, conflicts, and every allocation answer.
 var batchScript = []protocol.Op{
-	op("1", "child", "c2", "child.create", 0, `{"name":"Bea"}`),
+	op("1", "child", "c2", "child.create", 0, `{"first_name":"Bea"}`),
 	op("2", "review", "r2", "review.create", 0, `{"child_id":"c2","due":"2026-01-01"}`),
 	op("3", "recommendation", "rec2", "recommendation.create", 0, `{"review_id":"r2","text":"t"}`),
 	op("4", "progress", "p2", "progress.append", 0, `{"recommendation_id":"rec2","text":"n"}`),
-	op("5", "child", "c2", "child.update", 1, `{"name":"Bee","la":"L"}`),
+	op("5", "child", "c2", "child.update", 1, `{"first_name":"Bee","home_la":"L"}`),
 	op("2", "review", "r2", "review.create", 0, `{"child_id":"c2","due":"2026-01-01"}`),
 	op("6", "review", "r2", "review.update", 0, `{"child_id":"c1"}`),
 	op("7", "review", "r2", "review.delete", 1, `{}`),
 	op("8", "review", "r2", "review.update", 1, `{"due":"2026-02-02"}`),
 	op("9", "review", "r2", "review.create", 0, `{"child_id":"c2","due":"2026-03-03"}`),
 	op("10", "review", "nope", "review.delete", 0, `{}`),
-	op("11", "child", "c1", "child.update", 1, `{"name":"Mine","la":"B"}`),
-	op("12", "child", "c1", "child.update", 1, `{"name":"Mine again"}`),
+	op("11", "child", "c1", "child.update", 1, `{"first_name":"Mine","home_la":"B"}`),
+	op("12", "child", "c1", "child.update", 1, `{"first_name":"Mine again"}`),
 	op("13", "episode", "e3", "episode.create", 0, `{"child_id":"c3"}`),
 	op("14", "episode", "ex", "episode.create", 0, `{"child_id":"x"}`),
 	op("15", "episode", "ex2", "episode.create", 0, `{"child_id":"x"}`),
 	op("16", "progress", "p9", "progress.append", 0, `{"recommendation_id":"ghost"}`),
-	op("", "child", "c2", "child.update", 1, `{"name":"Nobody"}`),
+	op("", "child", "c2", "child.update", 1, `{"first_name":"Nobody"}`),
 	op("17", "attendee", "a1", "attendee.create", 0, `{"review_id":"r2"}`),
 	op("18", "settings", "s1", "settings.create", 0, `{}`),
-	op("19", "child", "c2", "child.create", 0, `{"name":"Again"}`),
-	op("1", "child", "c2", "child.create", 0, `{"name":"Bea"}`),
+	op("19", "child", "c2", "child.create", 0, `{"first_name":"Again"}`),
+	op("1", "child", "c2", "child.create", 0, `{"first_name":"Bea"}`),
 	op("20", "child", "c2", "child.delete", 2, `{}`),
 	op("21", "recommendation", "rec2", "recommendation.update", 1, `{"text":"u"}`),
 	op("22", "review", "r1", "review.update", 1, `{"due":"2026-05-05"}`),
 	op("23", "child", "c1", "child.delete", 3, `{}`),
-	op("24", "child", "c1", "child.create", 0, `{"name":"Reborn"}`),
+	op("24", "child", "c1", "child.create", 0, `{"first_name":"Reborn"}`),
 	op("25", "episode", "e5", "episode.create", 0, `{"child_id":5}`),
 	op("26", "progress", "p7", "progress.append", 0, `{"recommendation_id":7}`),
 	op("27", "challenge", "ch1", "challenge.raise", 0, `{"child_id":"c2"}`),
@@ -59,9 +59,9 @@ func batchWorld(t *testing.T, dsn string) (*serverdb.DB, serverdb.Device) {
 	allocate(t, db, "ann", "c1", "c2", "c3")
 	laptop, other := device(t, db, "ann", "laptop"), device(t, db, "ann", "desktop")
 	push(t, db, other,
-		op("o1", "child", "c1", "child.create", 0, `{"name":"Ada","la":"A"}`),
+		op("o1", "child", "c1", "child.create", 0, `{"first_name":"Ada","home_la":"A"}`),
 		op("o2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
-		op("o3", "child", "c1", "child.update", 1, `{"name":"Other"}`))
+		op("o3", "child", "c1", "child.update", 1, `{"first_name":"Other"}`))
 	pullAll(t, db, laptop, 0, 0)
 	if err := db.Deallocate(t.Context(), "ann", "c3"); err != nil {
 		t.Fatal(err)
@@ -154,9 +154,9 @@ func TestPushReusedWithinABatch(t *testing.T) {
 		laptop := device(t, db, "ann", "laptop")
 		before := dump(t, db, dsn)
 		_, err := db.Push(t.Context(), laptop, protocol.PushRequest{Ops: []protocol.Op{
-			op("1", "child", "c1", "child.create", 0, `{"name":"Ada"}`),
+			op("1", "child", "c1", "child.create", 0, `{"first_name":"Ada"}`),
 			op("2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
-			op("1", "child", "c1", "child.create", 0, `{"name":"Bea"}`),
+			op("1", "child", "c1", "child.create", 0, `{"first_name":"Bea"}`),
 		}}, t0)
 		var reused *serverdb.OpReusedError
 		if !errors.As(err, &reused) || reused.OpID != "1" {
@@ -188,9 +188,11 @@ func TestPushBatchBeyondStatementLimits(t *testing.T) {
 	each(t, func(t *testing.T, db *serverdb.DB, _ string) {
 		allocate(t, db, "ann", "c1")
 		laptop := device(t, db, "ann", "laptop")
-		ops := []protocol.Op{op("c", "child", "c1", "child.create", 0, `{}`)}
+		ops := []protocol.Op{op("c", "child", "c1", "child.create", 0, `{}`),
+			op("r", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
+			op("rec", "recommendation", "rec1", "recommendation.create", 0, `{"child_id":"c1","review_id":"r1"}`)}
 		for i := range 4000 { // 8 parameters a row: more than one insert
-			ops = append(ops, op(fmt.Sprintf("p%d", i), "progress", fmt.Sprintf("p%d", i), "progress.append", 0, `{"child_id":"c1"}`))
+			ops = append(ops, op(fmt.Sprintf("p%d", i), "progress", fmt.Sprintf("p%d", i), "progress.append", 0, `{"recommendation_id":"rec1"}`))
 		}
 		for _, r := range push(t, db, laptop, ops...) {
 			if r.Status != protocol.Applied {

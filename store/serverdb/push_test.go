@@ -55,8 +55,8 @@ func TestPushCreateUpdateDelete(t *testing.T) {
 		allocate(t, db, "ann", "c1")
 		laptop := device(t, db, "ann", "laptop")
 		runSteps(t, db, laptop, laptop, []step{
-			{op: op("1", "child", "c1", "child.create", 0, `{"name": "Ada", "dob": "2015-01-02"}`), status: protocol.Applied, version: 1},
-			{op: op("2", "child", "c1", "child.create", 0, `{"name":"Ada"}`), status: protocol.Rejected, reason: "already exists"},
+			{op: op("1", "child", "c1", "child.create", 0, `{"first_name": "Ada", "dob": "2015-01-02"}`), status: protocol.Applied, version: 1},
+			{op: op("2", "child", "c1", "child.create", 0, `{"first_name":"Ada"}`), status: protocol.Rejected, reason: "already exists"},
 			{op: op("3", "review", "r1", "review.create", 0, `{"child_id":"c1","kind":"lac","due":"2026-04-01"}`), status: protocol.Applied, version: 1},
 			{op: op("4", "review", "r1", "review.update", 1, `{"due":"2026-04-08"}`), status: protocol.Applied, version: 2},
 			{op: op("5", "review", "r1", "review.update", 2, `{"due":"2026-04-08"}`), status: protocol.Applied, version: 2}, // nothing new
@@ -72,7 +72,7 @@ func TestPushCreateUpdateDelete(t *testing.T) {
 
 		got := pullAll(t, db, laptop, 0, 0)
 		child, review := got.entities["child/c1"], got.entities["review/r1"]
-		if field(t, child, "name") != `"Ada"` || field(t, child, "dob") != `"2015-01-02"` || child.ChildID != "c1" {
+		if field(t, child, "first_name") != `"Ada"` || field(t, child, "dob") != `"2015-01-02"` || child.ChildID != "c1" {
 			t.Errorf("child: %+v", child)
 		}
 		if review.Version != 4 || review.Deleted || field(t, review, "kind") != `"cp"` || field(t, review, "due") != "<missing>" {
@@ -100,10 +100,10 @@ func TestPushRejectsMalformedOps(t *testing.T) {
 			{"payload not an object", op("d", "child", "c1", "child.create", 0, `[1,2]`), "not a JSON object"},
 			{"payload missing", op("e", "child", "c1", "child.create", 0, ``), "not a JSON object"},
 			{"unsyncable entity", op("f", "settings", "s1", "settings.create", 0, `{"child_id":"c1"}`), "not an entity"},
-			{"bad field name", op("g", "child", "c1", "child.create", 0, `{"Name":"x"}`), "not a field name"},
-			{"injected field name", op("h", "child", "c1", "child.create", 0, `{"a\" = 1; --":"x"}`), "not a field name"},
-			{"child_id not a string", op("i", "review", "r1", "review.create", 0, `{"child_id":7}`), "child_id is not an id"},
-			{"no way to the child", op("j", "review", "r1", "review.create", 0, `{"kind":"lac"}`), "names no child"},
+			{"bad field name", op("g", "child", "c1", "child.create", 0, `{"Name":"x"}`), "is not a field of child"},
+			{"injected field name", op("h", "child", "c1", "child.create", 0, `{"a\" = 1; --":"x"}`), "is not a field of child"},
+			{"child_id not a string", op("i", "review", "r1", "review.create", 0, `{"child_id":7}`), "field child_id: want an id"},
+			{"no way to the child", op("j", "review", "r1", "review.create", 0, `{"kind":"lac"}`), "a new review needs child_id"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -126,10 +126,10 @@ func TestPushDuplicateReturnsStoredResult(t *testing.T) {
 	each(t, func(t *testing.T, db *serverdb.DB, _ string) {
 		allocate(t, db, "ann", "c1")
 		laptop, other := device(t, db, "ann", "laptop"), device(t, db, "ann", "desktop")
-		create := op("1", "child", "c1", "child.create", 0, `{"name":"Ada","la":"A"}`)
+		create := op("1", "child", "c1", "child.create", 0, `{"first_name":"Ada","home_la":"A"}`)
 		pushOne(t, db, laptop, create)
-		pushOne(t, db, other, op("x", "child", "c1", "child.update", 1, `{"name":"Ada L"}`))
-		conflicting := op("2", "child", "c1", "child.update", 1, `{"name":"Ada B","la":"B"}`)
+		pushOne(t, db, other, op("x", "child", "c1", "child.update", 1, `{"first_name":"Ada L"}`))
+		conflicting := op("2", "child", "c1", "child.update", 1, `{"first_name":"Ada B","home_la":"B"}`)
 		first := pushOne(t, db, laptop, conflicting)
 		if first.Status != protocol.Conflict {
 			t.Fatalf("setup: %+v", first)
@@ -137,7 +137,7 @@ func TestPushDuplicateReturnsStoredResult(t *testing.T) {
 		rejected := op("3", "child", "c2", "child.create", 0, `{}`)
 		pushOne(t, db, laptop, rejected)
 		// Other changes land in between: a retry still gets the first answer.
-		pushOne(t, db, other, op("y", "child", "c1", "child.update", 3, `{"name":"Ada C"}`))
+		pushOne(t, db, other, op("y", "child", "c1", "child.update", 3, `{"first_name":"Ada C"}`))
 
 		tests := []struct {
 			name string
@@ -146,9 +146,9 @@ func TestPushDuplicateReturnsStoredResult(t *testing.T) {
 		}{
 			{"applied", create, protocol.Result{OpID: "1", Status: protocol.Duplicate, Original: protocol.Applied, Version: 1}},
 			{"conflict, with its conflicts", conflicting, protocol.Result{OpID: "2", Status: protocol.Duplicate, Original: protocol.Conflict, Version: 3,
-				Conflicts: map[string]json.RawMessage{"name": json.RawMessage(`"Ada L"`)}}},
+				Conflicts: map[string]json.RawMessage{"first_name": json.RawMessage(`"Ada L"`)}}},
 			{"rejected, with its reason", rejected, protocol.Result{OpID: "3", Status: protocol.Duplicate, Original: protocol.Rejected, Reason: "child not in your allocation"}},
-			{"whitespace and base version do not matter", op("1", "child", "c1", "child.create", 7, "{ \"name\" : \"Ada\",\n \"la\":\"A\" }"),
+			{"whitespace and base version do not matter", rawOp("1", "child", "c1", "child.create", 7, " "+strings.ReplaceAll(string(create.Payload), ",", " ,\n ")+" "),
 				protocol.Result{OpID: "1", Status: protocol.Duplicate, Original: protocol.Applied, Version: 1}},
 		}
 		for _, tt := range tests {
@@ -165,11 +165,11 @@ func TestPushDuplicateReturnsStoredResult(t *testing.T) {
 			})
 		}
 		// The same op id from another device is that device's own op.
-		if r := pushOne(t, db, other, op("1", "child", "c1", "child.update", 4, `{"la":"Z"}`)); r.Status != protocol.Applied {
+		if r := pushOne(t, db, other, op("1", "child", "c1", "child.update", 4, `{"home_la":"Z"}`)); r.Status != protocol.Applied {
 			t.Fatalf("another device's op 1: %+v", r)
 		}
 		// An op repeated within one batch is a duplicate of itself.
-		rs := push(t, db, laptop, op("4", "child", "c1", "child.update", 5, `{"la":"Q"}`), op("4", "child", "c1", "child.update", 5, `{"la":"Q"}`))
+		rs := push(t, db, laptop, op("4", "child", "c1", "child.update", 5, `{"home_la":"Q"}`), op("4", "child", "c1", "child.update", 5, `{"home_la":"Q"}`))
 		if rs[0].Status != protocol.Applied || rs[1].Status != protocol.Duplicate || rs[1].Original != protocol.Applied {
 			t.Fatalf("repeated in a batch: %+v", rs)
 		}
@@ -180,22 +180,22 @@ func TestPushReusedOpIDFailsTheWholeBatch(t *testing.T) {
 	each(t, func(t *testing.T, db *serverdb.DB, _ string) {
 		allocate(t, db, "ann", "c1")
 		laptop := device(t, db, "ann", "laptop")
-		pushOne(t, db, laptop, op("1", "child", "c1", "child.create", 0, `{"name":"Ada"}`))
+		pushOne(t, db, laptop, op("1", "child", "c1", "child.create", 0, `{"first_name":"Ada"}`))
 		cursor := pullAll(t, db, laptop, 0, 0).cursor
 
 		tests := []struct {
 			name  string
 			reuse protocol.Op
 		}{
-			{"different payload", op("1", "child", "c1", "child.create", 0, `{"name":"Bea"}`)},
-			{"different op", op("1", "child", "c1", "child.update", 0, `{"name":"Ada"}`)},
-			{"different entity id", op("1", "child", "c2", "child.create", 0, `{"name":"Ada"}`)},
+			{"different payload", op("1", "child", "c1", "child.create", 0, `{"first_name":"Bea"}`)},
+			{"different op", op("1", "child", "c1", "child.update", 0, `{"first_name":"Ada"}`)},
+			{"different entity id", op("1", "child", "c2", "child.create", 0, `{"first_name":"Ada"}`)},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := db.Push(t.Context(), laptop, protocol.PushRequest{Ops: []protocol.Op{
 					op("2", "review", "r1", "review.create", 0, `{"child_id":"c1"}`),
-					op("3", "child", "c1", "child.update", 1, `{"name":"Cat"}`),
+					op("3", "child", "c1", "child.update", 1, `{"first_name":"Cat"}`),
 					tt.reuse,
 				}}, t0)
 				var reused *serverdb.OpReusedError
@@ -208,51 +208,52 @@ func TestPushReusedOpIDFailsTheWholeBatch(t *testing.T) {
 			})
 		}
 		// Nothing of the batch was stored either: its ops apply afresh.
-		if r := pushOne(t, db, laptop, op("3", "child", "c1", "child.update", 1, `{"name":"Cat"}`)); r.Status != protocol.Applied {
+		if r := pushOne(t, db, laptop, op("3", "child", "c1", "child.update", 1, `{"first_name":"Cat"}`)); r.Status != protocol.Applied {
 			t.Fatalf("op 3 after the failed batch: %+v", r)
 		}
 	})
 }
 
 func TestPushConflicts(t *testing.T) {
-	const create = `{"name":"Ada","la":"A","sex":"F"}`
+	const create = `{"first_name":"Ada","home_la":"A","sex":"2"}`
 	tests := []struct {
 		name  string
 		steps []step
 	}{
 		{"another device changed the field after base", []step{
-			{op: op("o1", "child", "c1", "child.update", 1, `{"name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
-			{op: op("l1", "child", "c1", "child.update", 1, `{"name":"Mine"}`), status: protocol.Conflict, version: 2, conflicts: map[string]string{"name": `"Other"`}},
+			{op: op("o1", "child", "c1", "child.update", 1, `{"first_name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("l1", "child", "c1", "child.update", 1, `{"first_name":"Mine"}`), status: protocol.Conflict, version: 2, conflicts: map[string]string{"first_name": `"Other"`}},
 		}},
 		{"another device changed a different field: they merge", []step{
-			{op: op("o1", "child", "c1", "child.update", 1, `{"name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
-			{op: op("l1", "child", "c1", "child.update", 1, `{"la":"B"}`), status: protocol.Applied, version: 3},
+			{op: op("o1", "child", "c1", "child.update", 1, `{"first_name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("l1", "child", "c1", "child.update", 1, `{"home_la":"B"}`), status: protocol.Applied, version: 3},
 		}},
 		{"partly conflicting: the rest applies", []step{
-			{op: op("o1", "child", "c1", "child.update", 1, `{"name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
-			{op: op("l1", "child", "c1", "child.update", 1, `{"name":"Mine","la":"B"}`), status: protocol.Conflict, version: 3, conflicts: map[string]string{"name": `"Other"`}},
+			{op: op("o1", "child", "c1", "child.update", 1, `{"first_name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("l1", "child", "c1", "child.update", 1, `{"first_name":"Mine","home_la":"B"}`), status: protocol.Conflict, version: 3, conflicts: map[string]string{"first_name": `"Other"`}},
 		}},
 		{"the same device never conflicts with itself", []step{
-			{op: op("l1", "child", "c1", "child.update", 1, `{"name":"First"}`), status: protocol.Applied, version: 2},
-			{op: op("l2", "child", "c1", "child.update", 1, `{"name":"Second"}`), status: protocol.Applied, version: 3},
+			{op: op("l1", "child", "c1", "child.update", 1, `{"first_name":"First"}`), status: protocol.Applied, version: 2},
+			{op: op("l2", "child", "c1", "child.update", 1, `{"first_name":"Second"}`), status: protocol.Applied, version: 3},
 		}},
 		{"a base at or after the other change is no conflict", []step{
-			{op: op("o1", "child", "c1", "child.update", 1, `{"name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
-			{op: op("l1", "child", "c1", "child.update", 2, `{"name":"Mine"}`), status: protocol.Applied, version: 3},
+			{op: op("o1", "child", "c1", "child.update", 1, `{"first_name":"Other"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("l1", "child", "c1", "child.update", 2, `{"first_name":"Mine"}`), status: protocol.Applied, version: 3},
 		}},
 		{"the same value both sides is no conflict", []step{
-			{op: op("o1", "child", "c1", "child.update", 1, `{"name":"Same"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
-			{op: op("l1", "child", "c1", "child.update", 1, `{"name": "Same"}`), status: protocol.Applied, version: 2},
+			{op: op("o1", "child", "c1", "child.update", 1, `{"first_name":"Same"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("l1", "child", "c1", "child.update", 1, `{"first_name": "Same"}`), status: protocol.Applied, version: 2},
 		}},
 		{"a field the creator set conflicts for a device that never saw it", []step{
-			{op: op("o1", "child", "c1", "child.update", 0, `{"sex":"M"}`), byOtherLaptop: true, status: protocol.Conflict, version: 1, conflicts: map[string]string{"sex": `"F"`}},
+			{op: op("o1", "child", "c1", "child.update", 0, `{"sex":"1"}`), byOtherLaptop: true, status: protocol.Conflict, version: 1, conflicts: map[string]string{"sex": `"2"`}},
 		}},
 		{"a field nobody set is no conflict", []step{
-			{op: op("o1", "child", "c1", "child.update", 0, `{"upn":"X"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("o1", "child", "c1", "child.update", 0, `{"iro_allocated":"2026-01-05"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
 		}},
 		{"conflict with a deleted field's value keeps the server's", []step{
-			{op: op("o1", "child", "c1", "child.update", 1, `{"la":null}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
-			{op: op("l1", "child", "c1", "child.update", 1, `{"la":"B"}`), status: protocol.Conflict, version: 2, conflicts: map[string]string{"la": `null`}},
+			{op: op("o1", "child", "c1", "child.update", 1, `{"iro_allocated":"2026-01-05"}`), byOtherLaptop: true, status: protocol.Applied, version: 2},
+			{op: op("o2", "child", "c1", "child.update", 2, `{"iro_allocated":null}`), byOtherLaptop: true, status: protocol.Applied, version: 3},
+			{op: op("l1", "child", "c1", "child.update", 1, `{"iro_allocated":"2026-01-06"}`), status: protocol.Conflict, version: 3, conflicts: map[string]string{"iro_allocated": `null`}},
 		}},
 	}
 	each(t, func(t *testing.T, db *serverdb.DB, _ string) {
@@ -271,11 +272,11 @@ func TestPushConflicts(t *testing.T) {
 		}
 		// The server's value survives a conflict: pull and look.
 		got := pullAll(t, db, laptop, 0, 0).entities["child/ca"]
-		if field(t, got, "name") != `"Other"` {
-			t.Fatalf("after a conflict the server holds %s", field(t, got, "name"))
+		if field(t, got, "first_name") != `"Other"` {
+			t.Fatalf("after a conflict the server holds %s", field(t, got, "first_name"))
 		}
 		merged := pullAll(t, db, laptop, 0, 0).entities["child/cb"]
-		if field(t, merged, "name") != `"Other"` || field(t, merged, "la") != `"B"` || merged.Version != 3 {
+		if field(t, merged, "first_name") != `"Other"` || field(t, merged, "home_la") != `"B"` || merged.Version != 3 {
 			t.Fatalf("merged: %+v", merged)
 		}
 	})
@@ -294,7 +295,7 @@ func TestPushAllocationEnforcement(t *testing.T) {
 			rs := push(t, db, s.dev,
 				op(s.child+"1", "child", s.child, "child.create", 0, `{}`),
 				op(s.child+"2", "review", "review-"+s.child, "review.create", 0, `{"child_id":"`+s.child+`"}`),
-				op(s.child+"3", "recommendation", "rec-"+s.child, "recommendation.create", 0, `{"review_id":"review-`+s.child+`"}`),
+				op(s.child+"3", "recommendation", "rec-"+s.child, "recommendation.create", 0, `{"child_id":"`+s.child+`","review_id":"review-`+s.child+`"}`),
 				op(s.child+"4", "challenge", "ch-"+s.child, "challenge.raise", 0, `{"child_id":"`+s.child+`"}`),
 			)
 			for _, r := range rs {
@@ -319,11 +320,11 @@ func TestPushAllocationEnforcement(t *testing.T) {
 				op("d", "progress", "p-theirs", "progress.append", 0, `{"recommendation_id":"rec-theirs"}`)},
 			{"challenge_id", op("e", "challenge_step", "s-mine", "challenge.step", 0, `{"challenge_id":"ch-mine"}`), true,
 				op("e", "challenge_step", "s-theirs", "challenge.step", 0, `{"challenge_id":"ch-theirs"}`)},
-			{"child_id is tried before review_id", op("f", "section", "se-mine", "section.create", 0, `{"child_id":"mine","review_id":"review-theirs"}`), true,
-				op("f", "section", "se-theirs", "section.create", 0, `{"child_id":"theirs","review_id":"review-mine"}`)},
+			{"child_id and review_id", op("f", "recommendation", "rec2-mine", "recommendation.create", 0, `{"child_id":"mine","review_id":"review-mine"}`), true,
+				op("f", "recommendation", "rec2-theirs", "recommendation.create", 0, `{"child_id":"theirs","review_id":"review-mine"}`)},
 			{"update of an existing record", op("g", "review", "review-mine", "review.update", 1, `{"due":"2026-05-01"}`), true,
 				op("g", "review", "review-theirs", "review.update", 1, `{"due":"2026-05-01"}`)},
-			{"update cannot borrow a child_id", op("h", "challenge", "ch-mine", "challenge.update", 1, `{"note":"n"}`), true,
+			{"update cannot borrow a child_id", op("h", "challenge", "ch-mine", "challenge.update", 1, `{"issue":"n"}`), true,
 				op("h", "challenge", "ch-theirs", "challenge.update", 1, `{"child_id":"mine"}`)},
 			{"delete of an existing record", op("i", "recommendation", "rec-mine", "recommendation.delete", 1, `{}`), true,
 				op("i", "recommendation", "rec-theirs", "recommendation.delete", 1, `{}`)},
