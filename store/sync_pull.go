@@ -389,7 +389,7 @@ func (p *puller) applyEntity(e protocol.Entity) (pullOutcome, error) {
 	// The server checks what it stores against the same schema; a record
 	// that still does not fit (stored before it did) must not half-apply.
 	if err := syncschema.CheckRecord(e.Entity, e.ID, e.Fields, !found); err != nil {
-		return 0, err
+		return 0, refuse("%s", err) // nothing a retry can change: set it aside
 	}
 	var o pullOutcome
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,8 +87,9 @@ func columnType(f syncschema.Field, sealed bool) string {
 	return "TEXT"
 }
 
-// A pulled record that does not fit the schema fails the page with the
-// schema's plain reason (not SQLite's), and nothing of the page is kept.
+// A pulled record that does not fit the schema is set aside with the
+// schema's plain reason (not SQLite's), and nothing of it is stored: the
+// laptop's tables are as before, the set-aside list gains it.
 func TestSyncPullChecksTheSyncSchema(t *testing.T) {
 	ctx := context.Background()
 	db, _, c := syncCycleDB(t)
@@ -114,12 +116,25 @@ func TestSyncPullChecksTheSyncSchema(t *testing.T) {
 	}
 	before := snapshot(t, db)
 	for _, tc := range cases {
-		_, err := db.ApplyChanges(ctx, protocol.ChangesResponse{Cursor: 50, Entities: []protocol.Entity{tc.e}})
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		stats, err := db.ApplyChanges(ctx, protocol.ChangesResponse{Cursor: 50, Entities: []protocol.Entity{tc.e}})
+		if err != nil || stats.SetAside != 1 {
+			t.Errorf("%s: %+v, %v; want it set aside", tc.name, stats, err)
 		}
-		if after := snapshot(t, db); !reflect.DeepEqual(after, before) {
-			t.Errorf("%s: the failed page left writes behind", tc.name)
+		after := snapshot(t, db)
+		for _, bookkeeping := range []string{"sync_set_aside", "sync_state", "audit"} {
+			delete(after, bookkeeping) // the list, the cursor and its audit line move
+			delete(before, bookkeeping)
+		}
+		if !reflect.DeepEqual(after, before) {
+			t.Errorf("%s: the record set aside left writes behind", tc.name)
+		}
+		aside, err := db.SetAsideRecords(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(aside, func(r SetAsideRecord) bool { return r.ID == tc.e.ID })
+		if i < 0 || !strings.Contains(aside[i].Reason, tc.want) {
+			t.Errorf("%s: set aside %+v, want %s with a reason saying %q", tc.name, aside, tc.e.ID, tc.want)
 		}
 	}
 	// A field this laptop does not know is still ignored: a newer server

@@ -120,7 +120,7 @@ func TestServeRecordRepairsWhatLaptopsSetAside(t *testing.T) {
 		}
 		code, out, stderr = runIRO(t, "sync", "set-aside", "--db", laptop)
 		if code != cli.ExitOK || !strings.Contains(out, "child  ") || !strings.Contains(out, kid) ||
-			!strings.Contains(out, "its first_name holds a group of values") || !strings.Contains(out, "it has no kind") {
+			!strings.Contains(out, "field first_name: want text") || !strings.Contains(out, "a new review needs kind") {
 			t.Fatalf("sync set-aside: exit %d, %q %q", code, out, stderr)
 		}
 		if sanitize.Text(out) != out || !strings.Contains(out, sanitize.Line(hostileID)) {

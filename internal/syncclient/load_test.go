@@ -63,7 +63,7 @@ func makeDevices(tb testing.TB, w *world, n, opsEach int) []*simulatedDevice {
 		}
 		for len(ops) < opsEach {
 			ops = append(ops, newOp("progress", uuid.Must(uuid.NewV7()).String(), "progress.append",
-				map[string]any{"recommendation_id": recID, "at": "2026-11-22", "text": fmt.Sprintf("note %d", len(ops)), "status": "open"}))
+				map[string]any{"recommendation_id": recID, "on_date": "2026-11-22", "text": fmt.Sprintf("note %d", len(ops)), "chased": "", "status": "open", "created_at": "2026-11-22T10:00:00.000000Z"}))
 		}
 		devices[i] = &simulatedDevice{client: c, ops: ops}
 	}

@@ -77,7 +77,7 @@ func TestRepairRecord(t *testing.T) {
 		// The push's own checks hold for the admin.
 		for _, tc := range []struct{ field, value, says string }{
 			{"child_id", `"01900000-0000-7000-8000-0000000000c2"`, "cannot move"},
-			{"First-Name", `"Ada"`, "not a field name"},
+			{"First-Name", `"Ada"`, "is not a field of review"},
 		} {
 			res, err := db.SetField(ctx, "review", repairReview, tc.field, json.RawMessage(tc.value), t0)
 			if err != nil || res.Status != protocol.Rejected || !strings.Contains(res.Reason, tc.says) || res.Changed {

@@ -404,5 +404,5 @@ func TestSetAsideFromTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, d := open(t, l.db, 100, 30)
-	d.MustSee("1 set aside", "Set aside (1)", "child · ", "its first_name holds a group of values where one value belongs")
+	d.MustSee("1 set aside", "Set aside (1)", "child · ", "field first_name: want text")
 }
